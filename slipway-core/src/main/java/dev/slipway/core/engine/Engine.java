@@ -1,0 +1,237 @@
+package dev.slipway.core.engine;
+
+import dev.slipway.core.ErrorCode;
+import dev.slipway.core.SlipwayException;
+import dev.slipway.core.journal.EventType;
+import dev.slipway.core.journal.Journal;
+import dev.slipway.core.journal.JournalEvent;
+import dev.slipway.core.journal.RunKind;
+import dev.slipway.core.journal.RunRecord;
+import dev.slipway.core.journal.RunView;
+import dev.slipway.core.spec.SlipwaySpec;
+import dev.slipway.core.spec.StageSpec;
+import dev.slipway.core.target.StepContext.Release;
+import dev.slipway.core.target.Target;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * Runs deploys: queues requests, takes the stage lease, drives runs through their steps and compensation, and
+ * records everything in the {@link Journal}. One engine serves one process; several engines (processes) may share
+ * a journal and never run steps of two runs on one stage at once.
+ */
+public final class Engine implements AutoCloseable {
+    private final Journal journal;
+    private final SlipwaySpec spec;
+    private final Function<StageSpec, Target> targetFactory;
+    private final EngineOptions options;
+    private final Map<String, Target> targets = new HashMap<>();
+    private final ExecutorService pool = Executors.newCachedThreadPool(daemon("slipway-step"));
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("slipway-lease"));
+    private final Releases releases;
+    private final Approvals approvals;
+    private volatile CancelToken current = new CancelToken();
+    private volatile Thread driver;
+
+    public Engine(Journal journal, SlipwaySpec spec, Function<StageSpec, Target> targetFactory, EngineOptions options) {
+        this.journal = journal;
+        this.spec = spec;
+        this.targetFactory = targetFactory;
+        this.options = options;
+        this.releases = new Releases(journal);
+        this.approvals = new Approvals(journal, options.clock(), options.sleeper(), options.poll());
+    }
+
+    /** Queues a request; joins an unfinished run of the same stage, kind and commit instead of making another. */
+    public RunRecord request(String stageName, String commit, RunKind kind, String requestedBy) {
+        stage(stageName);
+        return journal.enqueue(spec.app(), stageName, commit, kind, requestedBy, options.clock().instant());
+    }
+
+    /** Queues a rollback of {@code stageName} to the release before the current one. */
+    public RunRecord requestRollback(String stageName, String requestedBy) {
+        List<Release> all = releases.all(stageName);
+        if (all.size() < 2) {
+            throw new SlipwayException(ErrorCode.BAD_USAGE, "stage " + stageName + " has " + all.size()
+                    + " successful release(s); a rollback needs an earlier one to go back to");
+        }
+        return request(stageName, all.get(1).commit(), RunKind.ROLLBACK, requestedBy);
+    }
+
+    /**
+     * Drives the queue of the run's stage until run {@code runId} has ended, then returns its final view. While
+     * another process holds the stage, waits (showing the run's events as they come) and takes over if that
+     * process dies. Runs started earlier are resumed first; of the queued ones only the newest runs.
+     */
+    public RunView run(long runId, RunListener listener) {
+        RunRecord mine = journal.run(runId).orElseThrow(() -> new SlipwayException(ErrorCode.BAD_USAGE, "no run " + runId));
+        driver = Thread.currentThread();
+        int seen = 0;
+        for (int attempt = 1; ; attempt++) {
+            RunView view = view(mine);
+            seen = replay(view, seen, listener);
+            if (view.state().isTerminal() || current.cancelled()) {
+                return view;
+            }
+            if (journal.tryAcquire(mine.stage(), options.holder(), runId, options.clock().instant(), options.leaseTtl(),
+                    Holder::isDead)) {
+                attempt = 0;
+                seen = drain(mine, listener, seen);
+            } else {
+                pause(attempt);
+            }
+        }
+    }
+
+    private int drain(RunRecord mine, RunListener listener, int seenBefore) {
+        int seen = seenBefore;
+        AtomicLong driving = new AtomicLong(mine.id());
+        ScheduledFuture<?> beat = heartbeat(mine.stage(), driving);
+        try {
+            Optional<RunRecord> next;
+            while (!current.cancelled() && (next = next(mine.stage())).isPresent()) {
+                RunRecord run = next.get();
+                driving.set(run.id());
+                boolean isMine = run.id() == mine.id();
+                if (isMine) {
+                    seen = replay(view(mine), seen, listener);
+                }
+                Recorder recorder = new Recorder(journal, run.id(), options.clock(), new Masker(), isMine ? listener : RunListener.NONE);
+                execution(run, recorder).execute(options.holder());
+                if (isMine) {
+                    seen = view(mine).events().size();
+                }
+                if (view(mine).state().isTerminal()) {
+                    break;
+                }
+            }
+        } finally {
+            beat.cancel(false);
+            journal.release(mine.stage(), options.holder());
+        }
+        return seen;
+    }
+
+    /** The run to drive next: one already started (resume it), else the newest queued one; older queued ones end. */
+    private Optional<RunRecord> next(String stageName) {
+        List<RunRecord> unfinished = journal.unfinishedRuns(stageName);
+        for (RunRecord r : unfinished) {
+            if (view(r).events().size() > 1) {
+                return Optional.of(r);
+            }
+        }
+        if (unfinished.isEmpty()) {
+            return Optional.empty();
+        }
+        RunRecord newest = unfinished.get(unfinished.size() - 1);
+        for (RunRecord older : unfinished.subList(0, unfinished.size() - 1)) {
+            journal.append(older.id(), EventType.RUN_SUPERSEDED, null, Map.of("by", String.valueOf(newest.id()),
+                    "commit", newest.commit()), options.clock().instant());
+        }
+        return Optional.of(newest);
+    }
+
+    private RunExecution execution(RunRecord run, Recorder recorder) {
+        Target target = targets.computeIfAbsent(run.stage(), name -> targetFactory.apply(stage(name)));
+        StepRunner steps = new StepRunner(recorder, pool, options.sleeper(), options.clock(), options.retries(), current);
+        return new RunExecution(run, spec, target, recorder, steps, pool, current, options.clock(), options.env(),
+                () -> view(run), releases, approvals);
+    }
+
+    private ScheduledFuture<?> heartbeat(String stageName, AtomicLong driving) {
+        long every = Math.max(50, options.leaseTtl().toMillis() / 3);
+        return heartbeats.scheduleAtFixedRate(() -> {
+            try {
+                if (!journal.heartbeat(stageName, options.holder(), driving.get(), options.clock().instant(), options.leaseTtl())) {
+                    cancel("lost the lease of stage " + stageName + " to another process", false);
+                }
+            } catch (RuntimeException e) {
+                // a store hiccup: the next beat tries again; the lease only lapses after leaseTtl
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Stops the run this engine is driving: the current step is interrupted and, if the stage was already changed,
+     * the previous version is brought back. {@code reason} is journaled (e.g. "interrupted by SIGINT").
+     */
+    public void cancel(String reason) {
+        cancel(reason, true);
+    }
+
+    private void cancel(String reason, boolean compensate) {
+        current.cancel(reason, compensate);
+        Thread t = driver;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    /** Records {@code by}'s approval of a run waiting in AWAITING_APPROVAL (see {@link dev.slipway.core.spec.ApprovalsSpec}). */
+    public JournalEvent approve(long runId, String by) {
+        RunRecord run = journal.run(runId).orElseThrow(() -> new SlipwayException(ErrorCode.BAD_USAGE, "no run " + runId));
+        return approvals.approve(run, stage(run.stage()).approvals(), by);
+    }
+
+    public RunView view(long runId) {
+        return view(journal.run(runId).orElseThrow(() -> new SlipwayException(ErrorCode.BAD_USAGE, "no run " + runId)));
+    }
+
+    private RunView view(RunRecord run) {
+        return RunView.of(run, journal.events(run.id()));
+    }
+
+    /** The release now live on {@code stageName}, if any run of it succeeded. */
+    public Optional<Release> currentRelease(String stageName) {
+        return releases.latest(stageName, -1);
+    }
+
+    /** The target of {@code stageName}, made once. */
+    public Target target(String stageName) {
+        return targets.computeIfAbsent(stageName, name -> targetFactory.apply(stage(name)));
+    }
+
+    private StageSpec stage(String name) {
+        return spec.stage(name).orElseThrow(() -> new SlipwayException(ErrorCode.BAD_USAGE, "no stage '" + name
+                + "' in slipway.yml; stages are " + String.join(", ", spec.stages().keySet())));
+    }
+
+    private int replay(RunView view, int seen, RunListener listener) {
+        List<JournalEvent> events = view.events();
+        for (int i = seen; i < events.size(); i++) {
+            listener.onEvent(events.get(i));
+        }
+        return Math.max(seen, events.size());
+    }
+
+    private void pause(int attempt) {
+        try {
+            options.sleeper().sleep(options.poll().delayAfter(attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+        heartbeats.shutdownNow();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,30 @@
+package dev.slipway.core.spec;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * How the server's image is built.
+ *
+ * @param context    build context directory, relative to the directory holding {@code slipway.yml}
+ * @param dockerfile Dockerfile or Containerfile, relative to the context
+ * @param args       build arguments; values may reference {@code ${env:NAME}}
+ * @param registry   optional registry to push to ({@code host:port/prefix}); null pushes nowhere (local target)
+ */
+public record BuildSpec(String context, String dockerfile, Map<String, ConfigValue> args, String registry) {
+    static final Set<String> KEYS = Set.of("context", "dockerfile", "args", "registry");
+
+    public BuildSpec {
+        args = Map.copyOf(args);
+    }
+
+    static BuildSpec read(Node n) {
+        if (!n.present()) {
+            n.problem("is required (at least build.context)");
+            return new BuildSpec(".", "Dockerfile", Map.of(), null);
+        }
+        n.mapping(KEYS);
+        return new BuildSpec(n.string("context", ".", true), n.string("dockerfile", "Dockerfile", false),
+                n.valueMap("args"), n.string("registry", null, false));
+    }
+}

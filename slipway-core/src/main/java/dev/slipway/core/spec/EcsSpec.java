@@ -1,0 +1,35 @@
+package dev.slipway.core.spec;
+
+import java.util.Set;
+
+/**
+ * Settings of the {@code ecs} target.
+ *
+ * @param region         AWS region
+ * @param cluster        ECS cluster name or ARN
+ * @param service        ECS service name
+ * @param taskDefinition path of the task definition JSON template, relative to the project directory
+ * @param container      name of the container in the template that runs the app image
+ * @param ecrRepository  ECR repository name
+ * @param rdsInstance    RDS DB instance identifier that is snapshotted
+ * @param roleArn        IAM role GitHub Actions assumes through OIDC (used by {@code slipway init github})
+ * @param endpoint       endpoint override (tests, LocalStack, moto); null for real AWS
+ */
+public record EcsSpec(String region, String cluster, String service, String taskDefinition, String container,
+                      String ecrRepository, String rdsInstance, String roleArn, String endpoint) {
+    static final Set<String> KEYS = Set.of("region", "cluster", "service", "task-definition", "container",
+            "ecr-repository", "rds-instance", "role-arn", "endpoint");
+
+    static EcsSpec read(Node n) {
+        if (!n.present()) {
+            n.problem("is required when target is ecs");
+            return null;
+        }
+        n.mapping(KEYS);
+        return new EcsSpec(n.string("region", null, true), n.string("cluster", null, true),
+                n.string("service", null, true), n.string("task-definition", null, true),
+                n.string("container", "app", false), n.string("ecr-repository", null, true),
+                n.string("rds-instance", null, false), n.string("role-arn", null, false),
+                n.string("endpoint", null, false));
+    }
+}

@@ -1,0 +1,79 @@
+package dev.slipway.core.spec;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A whole, valid {@code slipway.yml}. Obtain one from {@link SpecLoader}; it never holds resolved secrets.
+ *
+ * @param app        application name, used in image names, labels and metrics
+ * @param baseDir    directory holding the file; relative paths in the spec are resolved against it
+ * @param build      how the image is built
+ * @param migrations the migration command
+ * @param health     the health check
+ * @param timeouts   per-step limits
+ * @param stages     stages by name, in file order
+ * @param state      the journal store
+ * @param metrics    where metrics go
+ */
+public record SlipwaySpec(String app, Path baseDir, BuildSpec build, MigrationsSpec migrations, HealthSpec health,
+                          TimeoutsSpec timeouts, Map<String, StageSpec> stages, StateSpec state, MetricsSpec metrics) {
+    static final Set<String> KEYS = Set.of("app", "build", "migrations", "health", "timeouts", "stages", "state", "metrics");
+
+    public SlipwaySpec {
+        stages = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(stages));
+    }
+
+    public Optional<StageSpec> stage(String name) {
+        return Optional.ofNullable(stages.get(name));
+    }
+
+    /** The stage whose branch is {@code branch}, if any. */
+    public Optional<StageSpec> stageForBranch(String branch) {
+        return stages.values().stream().filter(s -> s.branch().equals(branch)).findFirst();
+    }
+
+    static SlipwaySpec read(Node root, Path baseDir, Set<String> targets) {
+        root.mapping(KEYS);
+        String app = root.string("app", "app", true);
+        if (!app.matches("[a-z0-9][a-z0-9_.-]{0,62}")) {
+            root.get("app").problem("must be lower-case letters, digits, '.', '_' or '-' (it names images), found '" + app + "'");
+        }
+        Map<String, StageSpec> stages = new LinkedHashMap<>();
+        Node stagesNode = root.get("stages");
+        if (!stagesNode.present()) {
+            stagesNode.problem("is required: name at least one stage");
+        } else if (stagesNode.mapping(Set.copyOf(stagesNode.keys()))) {
+            for (String name : stagesNode.keys()) {
+                StageSpec stage = StageSpec.read(name, stagesNode.get(name), targets);
+                if (stage != null) {
+                    stages.put(name, stage);
+                }
+            }
+            checkBranches(stagesNode, stages);
+        }
+        return new SlipwaySpec(app, baseDir, BuildSpec.read(root.get("build")), MigrationsSpec.read(root.get("migrations")),
+                HealthSpec.read(root.get("health")), TimeoutsSpec.read(root.get("timeouts")), stages,
+                StateSpec.read(root.get("state")), MetricsSpec.read(root.get("metrics")));
+    }
+
+    private static void checkBranches(Node stagesNode, Map<String, StageSpec> stages) {
+        Map<String, List<String>> byBranch = new LinkedHashMap<>();
+        for (StageSpec s : stages.values()) {
+            if (s.branch() != null) {
+                byBranch.computeIfAbsent(s.branch(), b -> new ArrayList<>()).add(s.name());
+            }
+        }
+        byBranch.forEach((branch, names) -> {
+            if (names.size() > 1) {
+                stagesNode.get(names.get(1)).get("branch").problem(
+                        "branch '" + branch + "' already deploys stage " + names.get(0) + "; each branch deploys one stage");
+            }
+        });
+    }
+}
