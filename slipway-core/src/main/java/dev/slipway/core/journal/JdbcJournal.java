@@ -95,7 +95,7 @@ final class JdbcJournal implements Journal {
     @Override
     public JournalEvent append(long runId, EventType type, String step, Map<String, String> data, Instant at) {
         SQLException last = null;
-        for (int attempt = 0; attempt < 5; attempt++) {
+        for (int attempt = 0; attempt < 20; attempt++) {
             try {
                 return withRawConnection(c -> insertEvent(c, runId, type, step, data, at));
             } catch (SQLException e) {

@@ -1,0 +1,156 @@
+package dev.slipway.core.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every journal store must do; run against SQLite and a real PostgreSQL. */
+abstract class JournalContract {
+    private final List<Journal> open = new ArrayList<>();
+    Journal journal;
+    String stage;
+    final Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    /** A fresh store URL (with its user and password), or null to skip. */
+    abstract String[] store();
+
+    Journal open() {
+        String[] s = store();
+        Journal j = Journals.open(s[0], s[1], s[2]);
+        open.add(j);
+        return j;
+    }
+
+    @BeforeEach
+    void setUp() {
+        journal = open();
+        stage = "stage-" + System.nanoTime(); // stores may be shared between tests: keep stages apart
+    }
+
+    @AfterEach
+    void tearDown() {
+        open.forEach(Journal::close);
+    }
+
+    @Test
+    void enqueue_newRequest_getsIncreasingIdAndQueuedEvent() {
+        RunRecord a = journal.enqueue("app", stage, "c1", RunKind.DEPLOY, "alice", t0);
+        RunRecord b = journal.enqueue("app", stage, "c2", RunKind.DEPLOY, "bob", t0);
+
+        assertThat(b.id()).isGreaterThan(a.id());
+        assertThat(journal.events(a.id())).extracting(JournalEvent::type).containsExactly(EventType.RUN_QUEUED);
+        assertThat(journal.run(a.id())).contains(a);
+        assertThat(journal.runs(stage, 10)).containsExactly(b, a);
+    }
+
+    @Test
+    void enqueue_sameCommitAfterItEnded_makesANewRun() {
+        RunRecord a = journal.enqueue("app", stage, "c1", RunKind.DEPLOY, "alice", t0);
+        journal.append(a.id(), EventType.RUN_SUCCEEDED, null, Map.of(), t0);
+
+        RunRecord b = journal.enqueue("app", stage, "c1", RunKind.DEPLOY, "alice", t0);
+
+        assertThat(b.id()).isNotEqualTo(a.id());
+        assertThat(journal.unfinishedRuns(stage)).containsExactly(b);
+    }
+
+    @Test
+    void append_keepsOrderAndData() {
+        RunRecord a = journal.enqueue("app", stage, "c1", RunKind.DEPLOY, "alice", t0);
+        journal.append(a.id(), EventType.STEP_STARTED, "build", Map.of(), t0.plusSeconds(1));
+        journal.append(a.id(), EventType.STEP_SUCCEEDED, "build", Map.of("digest", "sha256:ab"), t0.plusSeconds(2));
+
+        List<JournalEvent> events = journal.events(a.id());
+
+        assertThat(events).extracting(JournalEvent::seq).containsExactly(1, 2, 3);
+        assertThat(events.get(2).data()).containsEntry("digest", "sha256:ab");
+        assertThat(events.get(2).at()).isEqualTo(t0.plusSeconds(2));
+        assertThat(RunView.of(a, events).succeeded("build")).isTrue();
+    }
+
+    @Test
+    void append_fromTwoConnectionsAtOnce_losesNothing() {
+        RunRecord a = journal.enqueue("app", stage, "c1", RunKind.DEPLOY, "alice", t0);
+        Journal other = open();
+
+        CompletableFuture<?> x = CompletableFuture.runAsync(() -> appendMany(journal, a.id(), 25));
+        CompletableFuture<?> y = CompletableFuture.runAsync(() -> appendMany(other, a.id(), 25));
+        CompletableFuture.allOf(x, y).join();
+
+        assertThat(journal.events(a.id())).hasSize(51).extracting(JournalEvent::seq).doesNotHaveDuplicates();
+    }
+
+    private void appendMany(Journal j, long run, int n) {
+        for (int i = 0; i < n; i++) {
+            j.append(run, EventType.APPROVED, "approval", Map.of("by", "p" + i), t0);
+        }
+    }
+
+    @Test
+    void logs_areKeptInOrder() {
+        RunRecord a = journal.enqueue("app", stage, "c1", RunKind.DEPLOY, "alice", t0);
+        journal.log(a.id(), "migrate", "line 1", t0);
+        journal.log(a.id(), "migrate", "line 2", t0);
+
+        assertThat(journal.logs(a.id())).extracting(LogLine::line).containsExactly("line 1", "line 2");
+    }
+
+    @Test
+    void lease_oneHolderAtATime_untilReleasedOrExpired() {
+        Duration ttl = Duration.ofSeconds(10);
+        assertThat(journal.tryAcquire(stage, "a", 1, t0, ttl, l -> false)).isTrue();
+        assertThat(journal.tryAcquire(stage, "b", 2, t0.plusSeconds(5), ttl, l -> false)).isFalse();
+        assertThat(journal.heartbeat(stage, "a", 1, t0.plusSeconds(8), ttl)).isTrue();
+        assertThat(journal.tryAcquire(stage, "b", 2, t0.plusSeconds(15), ttl, l -> false)).isFalse();
+        assertThat(journal.tryAcquire(stage, "b", 2, t0.plusSeconds(19), ttl, l -> false)).isTrue();
+        assertThat(journal.heartbeat(stage, "a", 1, t0.plusSeconds(19), ttl)).as("a lost it").isFalse();
+        journal.release(stage, "b");
+        assertThat(journal.lease(stage)).isEmpty();
+    }
+
+    @Test
+    void lease_deadHolder_isTakenOverBeforeExpiry() {
+        journal.tryAcquire(stage, "dead", 1, t0, Duration.ofMinutes(5), l -> false);
+
+        assertThat(journal.tryAcquire(stage, "b", 2, t0.plusSeconds(1), Duration.ofMinutes(5), l -> l.holder().equals("dead"))).isTrue();
+        assertThat(journal.lease(stage).orElseThrow().holder()).isEqualTo("b");
+    }
+
+    @Test
+    void lease_manyContenders_exactlyOneWins() {
+        AtomicInteger winners = new AtomicInteger();
+        List<Journal> journals = List.of(journal, open(), open(), open());
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        for (int i = 0; i < journals.size(); i++) {
+            Journal j = journals.get(i);
+            String holder = "h" + i;
+            all.add(CompletableFuture.runAsync(() -> {
+                if (j.tryAcquire(stage, holder, 1, t0, Duration.ofMinutes(1), l -> false)) {
+                    winners.incrementAndGet();
+                }
+            }));
+        }
+        all.forEach(CompletableFuture::join);
+
+        assertThat(winners).hasValue(1);
+    }
+
+    @Test
+    void open_unreachableStore_isAStateStoreErrorWithExit2() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Journals.open(
+                        "jdbc:postgresql://127.0.0.1:1/none", "u", "secret-pw"))
+                .isInstanceOf(dev.slipway.core.SlipwayException.class)
+                .hasMessageContaining("cannot open state store jdbc:postgresql://127.0.0.1:1/none")
+                .hasMessageNotContaining("secret-pw")
+                .satisfies(e -> assertThat(((dev.slipway.core.SlipwayException) e).exitCode()).isEqualTo(2));
+    }
+}

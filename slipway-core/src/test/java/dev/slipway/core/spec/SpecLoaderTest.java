@@ -1,0 +1,187 @@
+package dev.slipway.core.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SpecLoaderTest {
+    private final SpecLoader loader = new SpecLoader(Set.of("local", "ecs"));
+
+    static final String VALID = """
+            app: hello
+            build:
+              context: examples/hello-server
+              dockerfile: Containerfile
+              args:
+                BASE_IMAGE: localhost/slipway-jre:17
+            migrations:
+              command: [java, -jar, /app/hello-server.jar, migrate]
+              timeout: 5m
+            health:
+              path: /healthz
+              port: 8080
+              timeout: 45s
+            stages:
+              staging:
+                branch: main
+                target: local
+                replicas: 2
+                database:
+                  url: jdbc:postgresql://127.0.0.1:55432/hello_staging
+                  user: postgres
+                  password: ${env:STAGING_DB_PASSWORD}
+                redis:
+                  url: redis://127.0.0.1:16379/0
+                environment:
+                  GREETING: hi
+                  API_KEY: ${env:HELLO_API_KEY}
+              production:
+                branch: prod
+                target: ecs
+                approvals:
+                  required: 2
+                  approvers: [alice, bob, carol]
+                ecs:
+                  region: eu-west-1
+                  cluster: main
+                  service: hello
+                  task-definition: deploy/task.json
+                  ecr-repository: hello
+                  rds-instance: hello-prod
+            """;
+
+    private SlipwaySpec parse(String yaml) {
+        return loader.parse(yaml, "slipway.yml", Path.of("/project"));
+    }
+
+    @Test
+    void parse_validFile_readsEveryBlock() {
+        SlipwaySpec spec = parse(VALID);
+
+        assertThat(spec.app()).isEqualTo("hello");
+        assertThat(spec.migrations().timeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(spec.migrations().command()).containsExactly("java", "-jar", "/app/hello-server.jar", "migrate");
+        assertThat(spec.health().timeout()).isEqualTo(Duration.ofSeconds(45));
+        StageSpec staging = spec.stage("staging").orElseThrow();
+        assertThat(staging.replicas()).isEqualTo(2);
+        assertThat(staging.local().port()).isEqualTo(18080);
+        assertThat(staging.approvals().gated()).isFalse();
+        StageSpec production = spec.stage("production").orElseThrow();
+        assertThat(production.production()).isTrue();
+        assertThat(production.approvals().required()).isEqualTo(2);
+        assertThat(production.ecs().region()).isEqualTo("eu-west-1");
+        assertThat(spec.stageForBranch("prod")).contains(production);
+    }
+
+    @Test
+    void parse_manyMistakes_reportsEveryOneWithItsPath() {
+        String yaml = """
+                app: Hello World
+                build:
+                  contxt: .
+                health:
+                  port: 99999
+                stages:
+                  staging:
+                    branch: main
+                    target: locl
+                    replica: 2
+                  production:
+                    branch: prod
+                    approvals:
+                      required: 0
+                    database:
+                      url: jdbc:postgresql://db/x
+                      password: hunter2
+                """;
+
+        SpecException e = catchThrowableOfType(SpecException.class, () -> parse(yaml));
+
+        assertThat(e.problems()).contains(
+                "app: must be lower-case letters, digits, '.', '_' or '-' (it names images), found 'Hello World'",
+                "build.contxt: unknown key; did you mean 'context'?",
+                "build.context: is required",
+                "health.port: must be at most 65535, found 99999",
+                "stages.staging.target: must be one of ecs, local; found 'locl'; did you mean 'local'?",
+                "stages.staging.replica: unknown key; did you mean 'replicas'?",
+                "stages.production.approvals.required: must be at least 1, found 0",
+                "stages.production.database.password: must not be written in the file; use ${env:NAME}");
+        assertThat(e.exitCode()).isEqualTo(2);
+        assertThat(e.getMessage()).doesNotContain("hunter2");
+    }
+
+    @Test
+    void parse_productionWithoutApprovals_isAnError() {
+        String yaml = """
+                app: a
+                build: {context: .}
+                stages:
+                  production: {branch: prod}
+                """;
+
+        assertThatThrownBy(() -> parse(yaml)).isInstanceOf(SpecException.class)
+                .hasMessageContaining("stages.production.approvals: is required for a production stage");
+    }
+
+    @Test
+    void parse_twoStagesOnOneBranch_isAnError() {
+        String yaml = """
+                app: a
+                build: {context: .}
+                stages:
+                  staging: {branch: main}
+                  preview: {branch: main}
+                """;
+
+        assertThatThrownBy(() -> parse(yaml)).hasMessageContaining(
+                "stages.preview.branch: branch 'main' already deploys stage staging");
+    }
+
+    @Test
+    void parse_brokenYaml_namesTheLine() {
+        assertThatThrownBy(() -> parse("app: a\nstages: [\n")).isInstanceOf(SpecException.class)
+                .hasMessageContaining("not valid YAML at line");
+    }
+
+    @Test
+    void parse_wrongTypes_saySoWithThePath() {
+        String yaml = """
+                app: a
+                build: {context: .}
+                migrations: {command: {a: b}, timeout: soon}
+                stages:
+                  staging: {branch: main, replicas: two, environment: [A]}
+                """;
+
+        SpecException e = catchThrowableOfType(SpecException.class, () -> parse(yaml));
+
+        assertThat(e.problems()).contains(
+                "migrations.command: must be a list of strings, found a mapping",
+                "migrations.timeout: must be a duration like 500ms, 30s, 5m or 1h, found 'soon'",
+                "stages.staging.replicas: must be a whole number, found 'two'",
+                "stages.staging.environment: must be a mapping of NAME: value, found a list");
+    }
+
+    @Test
+    void configValue_envReference_resolvesAtRunTimeAndPrintsAsWritten() {
+        ConfigValue v = parse(VALID).stage("staging").orElseThrow().database().password();
+
+        assertThat(v.isSecret()).isTrue();
+        assertThat(v.resolve(Map.of("STAGING_DB_PASSWORD", "s3cret")::get, "p")).isEqualTo("s3cret");
+        assertThat(v.toString()).isEqualTo("${env:STAGING_DB_PASSWORD}");
+    }
+
+    @Test
+    void configValue_missingVariable_namesItAndThePath() {
+        ConfigValue v = ConfigValue.of("${env:NOPE_NOT_SET}");
+
+        assertThatThrownBy(() -> v.resolve(Map.<String, String>of()::get, "stages.staging.database.password"))
+                .hasMessageContaining("stages.staging.database.password: environment variable NOPE_NOT_SET is not set");
+    }
+}

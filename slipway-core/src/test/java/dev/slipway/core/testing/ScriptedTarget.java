@@ -1,0 +1,94 @@
+package dev.slipway.core.testing;
+
+import dev.slipway.core.target.Outputs;
+import dev.slipway.core.target.StepContext;
+import dev.slipway.core.target.StepName;
+import dev.slipway.core.target.Target;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/**
+ * A hand-written fake target for engine tests: every step records its call and then runs a behaviour the test
+ * scripted (succeed, fail, block on a latch…). A fake is right here: these tests are about the engine, and no real
+ * target can be told to fail a given step on a given attempt.
+ */
+public final class ScriptedTarget implements Target {
+    /** One recorded call: which run, which step, which attempt, when it started and ended (nanoTime). */
+    public record Call(long runId, StepName step, int attempt, long startNanos, long endNanos) {
+    }
+
+    private final Map<StepName, Function<StepContext, Outputs>> behaviour = new ConcurrentHashMap<>();
+    private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private volatile boolean lastRestoreFlag;
+
+    public ScriptedTarget on(StepName step, Function<StepContext, Outputs> what) {
+        behaviour.put(step, what);
+        return this;
+    }
+
+    public List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    public List<StepName> steps(long runId) {
+        return calls.stream().filter(c -> c.runId() == runId).map(Call::step).toList();
+    }
+
+    public long count(StepName step) {
+        return calls.stream().filter(c -> c.step() == step).count();
+    }
+
+    public boolean lastRestoreFlag() {
+        return lastRestoreFlag;
+    }
+
+    private Outputs call(StepName step, StepContext ctx) {
+        long start = System.nanoTime();
+        try {
+            Function<StepContext, Outputs> f = behaviour.get(step);
+            return f == null ? Outputs.of(step.id(), "done-" + ctx.runId()) : f.apply(ctx);
+        } finally {
+            calls.add(new Call(ctx.runId(), step, ctx.attempt(), start, System.nanoTime()));
+        }
+    }
+
+    @Override
+    public Outputs build(StepContext ctx) {
+        Outputs out = call(StepName.BUILD, ctx);
+        return out.values().containsKey("digest") ? out : Outputs.of("image", "app:" + ctx.commit(), "digest", "sha256:" + ctx.commit());
+    }
+
+    @Override
+    public Outputs snapshot(StepContext ctx) {
+        return call(StepName.SNAPSHOT, ctx);
+    }
+
+    @Override
+    public Outputs stopOld(StepContext ctx) {
+        return call(StepName.STOP_OLD, ctx);
+    }
+
+    @Override
+    public Outputs migrate(StepContext ctx) {
+        return call(StepName.MIGRATE, ctx);
+    }
+
+    @Override
+    public Outputs deploy(StepContext ctx) {
+        return call(StepName.DEPLOY, ctx);
+    }
+
+    @Override
+    public Outputs verify(StepContext ctx) {
+        return call(StepName.VERIFY, ctx);
+    }
+
+    @Override
+    public Outputs compensate(StepContext ctx, boolean restoreSnapshot) {
+        lastRestoreFlag = restoreSnapshot;
+        return call(StepName.COMPENSATE, ctx);
+    }
+}
