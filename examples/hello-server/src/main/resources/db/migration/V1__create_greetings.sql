@@ -1,0 +1,5 @@
+create table greetings (
+    id         serial primary key,
+    name       text not null,
+    created_at timestamptz not null default now()
+);
