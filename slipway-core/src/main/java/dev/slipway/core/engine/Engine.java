@@ -12,6 +12,11 @@ import dev.slipway.core.spec.SlipwaySpec;
 import dev.slipway.core.spec.StageSpec;
 import dev.slipway.core.target.StepContext.Release;
 import dev.slipway.core.target.Target;
+import dev.slipway.core.target.SnapshotInfo;
+import dev.slipway.core.target.StepContext;
+import dev.slipway.core.target.StepName;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -193,6 +198,49 @@ public final class Engine implements AutoCloseable {
     /** The release now live on {@code stageName}, if any run of it succeeded. */
     public Optional<Release> currentRelease(String stageName) {
         return releases.latest(stageName, -1);
+    }
+
+    /**
+     * What a deploy of {@code commit} to {@code stageName} would do, step by step, with the target's own details.
+     * Reads only; changes nothing.
+     */
+    public List<String> plan(String stageName, String commit) {
+        StageSpec st = stage(stageName);
+        List<String> lines = new ArrayList<>();
+        Optional<Release> live = currentRelease(stageName);
+        lines.add("stage " + stageName + " (target " + st.target() + ", " + st.replicas() + " replica(s)); live now: "
+                + live.map(r -> r.commit() + " from run " + r.runId()).orElse("nothing deployed by Slipway yet"));
+        lines.add(st.approvals().gated()
+                ? "1. build " + commit + ", then wait for " + st.approvals().required() + " approval(s) of its digest, then snapshot the database"
+                : "1. build " + commit + " and snapshot the database, in parallel");
+        lines.add("2. stop the old instances" + (spec.migrations().enabled()
+                ? "; 3. migrate with " + String.join(" ", spec.migrations().command()) + " from the new image" : "; 3. (no migrations configured)"));
+        lines.add("4. deploy the new image; 5. verify " + spec.health().path() + " on port " + spec.health().port()
+                + " within " + Durations.format(spec.health().timeout()));
+        lines.add("on failure after step 2: bring back " + live.map(Release::commit).orElse("nothing (first deploy)")
+                + (st.snapshots().restoreOnFailure() ? " and restore the snapshot" : "; the snapshot is kept, not restored"));
+        target(stageName).plan(maintenance(stageName, commit, StepName.BUILD)).forEach(l -> lines.add("   " + l));
+        return lines;
+    }
+
+    /** Slipway's snapshots of {@code stageName}, newest first. */
+    public List<SnapshotInfo> snapshots(String stageName) {
+        return target(stageName).snapshots(maintenance(stageName, "-", StepName.SNAPSHOT));
+    }
+
+    /** Restores snapshot {@code id} of {@code stageName}; {@code log} sees the target's progress. */
+    public void restore(String stageName, String id, java.util.function.Consumer<String> log) {
+        Masker masker = new Masker();
+        StepContext ctx = new RunStepContext(new RunRecord(0, spec.app(), stageName, "-", RunKind.DEPLOY, "cli",
+                options.clock().instant()), spec, StepName.SNAPSHOT, 1, s -> Optional.empty(), currentRelease(stageName),
+                log, masker, options.env(), options.clock().instant().plus(spec.timeouts().snapshot()), options.clock());
+        target(stageName).restore(ctx, id);
+    }
+
+    private StepContext maintenance(String stageName, String commit, StepName step) {
+        return new RunStepContext(new RunRecord(0, spec.app(), stageName, commit, RunKind.DEPLOY, "cli", options.clock().instant()),
+                spec, step, 1, s -> Optional.empty(), currentRelease(stageName), line -> { }, new Masker(), options.env(),
+                options.clock().instant().plus(Duration.ofMinutes(1)), options.clock());
     }
 
     /** The target of {@code stageName}, made once. */

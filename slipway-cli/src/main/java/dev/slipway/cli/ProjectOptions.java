@@ -1,0 +1,70 @@
+package dev.slipway.cli;
+
+import dev.slipway.core.ErrorCode;
+import dev.slipway.core.SlipwayException;
+import dev.slipway.core.engine.Engine;
+import dev.slipway.core.engine.EngineOptions;
+import dev.slipway.core.journal.Journal;
+import dev.slipway.core.journal.Journals;
+import dev.slipway.core.spec.SlipwaySpec;
+import dev.slipway.core.spec.SpecLoader;
+import dev.slipway.core.spec.StageSpec;
+import dev.slipway.core.spec.StateSpec;
+import dev.slipway.core.target.Target;
+import dev.slipway.core.target.TargetProvider;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Option;
+
+/** Options every project command shares, and the objects they make from them (lazily, so validate stays fast). */
+final class ProjectOptions {
+    @Option(names = {"-f", "--file"}, defaultValue = "slipway.yml", description = "The project file (default: ${DEFAULT-VALUE}).")
+    Path file;
+
+    @Option(names = "--output", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
+    String output;
+
+    boolean json() {
+        if (!output.equals("text") && !output.equals("json")) {
+            throw new SlipwayException(ErrorCode.BAD_USAGE, "--output must be text or json, not '" + output + "'");
+        }
+        return output.equals("json");
+    }
+
+    SlipwaySpec spec() {
+        return new SpecLoader().load(file);
+    }
+
+    /** Opens the journal: SLIPWAY_STATE_URL, else state.url, else .slipway/state.db beside the project file. */
+    static Journal journal(SlipwaySpec spec) {
+        StateSpec state = spec.state();
+        String envUrl = System.getenv("SLIPWAY_STATE_URL");
+        String url = envUrl != null ? envUrl
+                : state.url() != null ? state.url().resolve(System::getenv, "state.url") : Journals.defaultUrl(spec.baseDir());
+        String user = state.user() == null ? System.getenv("SLIPWAY_STATE_USER") : state.user().resolve(System::getenv, "state.user");
+        String password = state.password() == null ? System.getenv("SLIPWAY_STATE_PASSWORD")
+                : state.password().resolve(System::getenv, "state.password");
+        return Journals.open(url, user, password);
+    }
+
+    static Engine engine(SlipwaySpec spec, Journal journal) {
+        return new Engine(journal, spec, targets(spec), EngineOptions.defaults(spec.state().leaseTtl()));
+    }
+
+    /** Picks each stage's target once, by its {@code target:} name, from the providers on the class path. */
+    static Function<StageSpec, Target> targets(SlipwaySpec spec) {
+        Map<String, TargetProvider> providers = ServiceLoader.load(TargetProvider.class).stream()
+                .map(ServiceLoader.Provider::get).collect(Collectors.toMap(TargetProvider::type, p -> p, (a, b) -> a));
+        return stage -> {
+            TargetProvider p = providers.get(stage.target());
+            if (p == null) {
+                throw new SlipwayException(ErrorCode.BAD_CONFIG, "stages." + stage.name() + ".target: no implementation of target '"
+                        + stage.target() + "' is installed (available: " + String.join(", ", providers.keySet()) + ")");
+            }
+            return p.create(spec, stage);
+        };
+    }
+}
