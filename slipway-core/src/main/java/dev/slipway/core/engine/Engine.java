@@ -64,7 +64,7 @@ public final class Engine implements AutoCloseable {
 
     /** Queues a rollback of {@code stageName} to the release before the current one. */
     public RunRecord requestRollback(String stageName, String requestedBy) {
-        List<Release> all = releases.all(stageName);
+        List<Release> all = releases.all(stageName).limit(2).toList();
         if (all.size() < 2) {
             throw new SlipwayException(ErrorCode.BAD_USAGE, "stage " + stageName + " has " + all.size()
                     + " successful release(s); a rollback needs an earlier one to go back to");

@@ -7,8 +7,8 @@ import dev.slipway.core.journal.RunView;
 import dev.slipway.core.target.Outputs;
 import dev.slipway.core.target.StepContext.Release;
 import dev.slipway.core.target.StepName;
-import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /** Finds releases, i.e. successful runs, of a stage in the journal. */
 final class Releases {
@@ -19,23 +19,22 @@ final class Releases {
         this.journal = journal;
     }
 
-    /** Successful runs of {@code stage}, newest first. */
-    List<Release> all(String stage) {
+    /** Successful runs of {@code stage}, newest first; lazy, so a caller that wants the first reads little. */
+    Stream<Release> all(String stage) {
         return journal.runs(stage, SCAN).stream()
                 .map(r -> RunView.of(r, journal.events(r.id())))
                 .filter(v -> v.state() == RunState.SUCCEEDED)
-                .map(Releases::release)
-                .toList();
+                .map(Releases::release);
     }
 
     /** The newest release of {@code stage} other than run {@code exceptRun}. */
     Optional<Release> latest(String stage, long exceptRun) {
-        return all(stage).stream().filter(r -> r.runId() != exceptRun).findFirst();
+        return all(stage).filter(r -> r.runId() != exceptRun).findFirst();
     }
 
     /** The newest release of {@code stage} that deployed {@code commit}. */
     Optional<Release> ofCommit(String stage, String commit) {
-        return all(stage).stream().filter(r -> r.commit().equals(commit)).findFirst();
+        return all(stage).filter(r -> r.commit().equals(commit)).findFirst();
     }
 
     private static Release release(RunView v) {

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The test command: brings up what the tests need (podman API, PostgreSQL, Redis, registry, JRE base image; see
+# scripts/lib/local-env.sh), then runs every unit and integration test of the reactor with `mvn verify`.
+# Extra arguments go to Maven, e.g. `scripts/test.sh -pl slipway-core`.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$root/scripts/lib/local-env.sh"
+
+slipway_env_up slipway_test
+# shellcheck disable=SC1091
+. "$SLIPWAY_ENV_DIR/env.sh"
+export SLIPWAY_TEST_PG_URL="jdbc:postgresql://127.0.0.1:${SLIPWAY_PG_PORT}/slipway_test"
+export SLIPWAY_TEST_PG_USER=postgres
+
+cd "$root"
+echo "test: mvn verify (unit tests, then integration tests against the services above)"
+mvn -B -ntp verify "$@"
