@@ -84,8 +84,11 @@ public final class Engine implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             RunView view = view(mine);
             seen = replay(view, seen, listener);
-            if (view.state().isTerminal() || current.cancelled()) {
+            if (view.state().isTerminal()) {
                 return view;
+            }
+            if (current.cancelled()) {
+                return withdraw(mine, view, listener);
             }
             if (journal.tryAcquire(mine.stage(), options.holder(), runId, options.clock().instant(), options.leaseTtl(),
                     Holder::isDead)) {
@@ -97,6 +100,16 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /** Cancelled while still waiting in the queue: the request ends here, unless another process already runs it. */
+    private RunView withdraw(RunRecord mine, RunView view, RunListener listener) {
+        boolean someoneRunsIt = journal.lease(mine.stage()).map(l -> l.runId() == mine.id()).orElse(false);
+        if (view.state() == dev.slipway.core.journal.RunState.QUEUED && !someoneRunsIt) {
+            listener.onEvent(journal.append(mine.id(), EventType.RUN_FAILED, null, Map.of("reason", "cancelled before it started ("
+                    + current.exception().getMessage() + "); nothing was changed"), options.clock().instant()));
+        }
+        return view(mine);
+    }
+
     private int drain(RunRecord mine, RunListener listener, int seenBefore) {
         int seen = seenBefore;
         AtomicLong driving = new AtomicLong(mine.id());
@@ -106,6 +119,7 @@ public final class Engine implements AutoCloseable {
             while (!current.cancelled() && (next = next(mine.stage())).isPresent()) {
                 RunRecord run = next.get();
                 driving.set(run.id());
+                journal.heartbeat(mine.stage(), options.holder(), run.id(), options.clock().instant(), options.leaseTtl());
                 boolean isMine = run.id() == mine.id();
                 if (isMine) {
                     seen = replay(view(mine), seen, listener);

@@ -236,6 +236,32 @@ class EngineTest {
     }
 
     @Test
+    void cancel_whileQueuedBehindAnotherRun_endsTheRequestWithoutRunningIt() throws Exception {
+        CountDownLatch first = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        h.target.on(StepName.DEPLOY, ctx -> {
+            first.countDown();
+            await(release);
+            return Outputs.NONE;
+        });
+        RunRecord running = h.request("staging", "c0");
+        CompletableFuture<RunView> firstRun = CompletableFuture.supplyAsync(() -> h.engine.run(running.id(), RunListener.NONE));
+        await(first);
+        Engine other = h.engine("other");
+        RunRecord queued = other.request("staging", "c1", RunKind.DEPLOY, "dev");
+        CompletableFuture<RunView> waiting = CompletableFuture.supplyAsync(() -> other.run(queued.id(), RunListener.NONE));
+
+        other.cancel("interrupted by SIGINT");
+        RunView v = waiting.get(10, TimeUnit.SECONDS);
+        release.countDown();
+
+        assertThat(v.state()).isEqualTo(RunState.FAILED);
+        assertThat(v.reason()).isEqualTo("cancelled before it started (interrupted by SIGINT); nothing was changed");
+        assertThat(firstRun.get(10, TimeUnit.SECONDS).state()).isEqualTo(RunState.SUCCEEDED);
+        assertThat(h.target.steps(queued.id())).isEmpty();
+    }
+
+    @Test
     void request_sameCommitWhileUnfinished_joinsTheExistingRun() {
         RunRecord a = h.request("staging", "c1");
         RunRecord b = h.engine("other").request("staging", "c1", RunKind.DEPLOY, "someone");
