@@ -6,6 +6,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$root/scripts/lib/local-env.sh"
 
+export SLIPWAY_WITH_TEST_TOOLS=1
 slipway_env_up slipway_test
 # shellcheck disable=SC1091
 . "$SLIPWAY_ENV_DIR/env.sh"
