@@ -163,7 +163,7 @@ public final class Engine implements AutoCloseable {
         Target target = targets.computeIfAbsent(run.stage(), name -> targetFactory.apply(stage(name)));
         StepRunner steps = new StepRunner(recorder, pool, options.sleeper(), options.clock(), options.retries(), current);
         return new RunExecution(run, spec, target, recorder, steps, pool, current, options.clock(), options.env(),
-                () -> view(run), releases, approvals);
+                () -> view(run), releases, approvals, options.parallel());
     }
 
     private ScheduledFuture<?> heartbeat(String stageName, AtomicLong driving) {

@@ -14,19 +14,16 @@ import java.util.function.UnaryOperator;
  * @param sleeper  how waits wait
  * @param clock    time for the journal and deadlines
  * @param env      where {@code ${env:NAME}} references are resolved
+ * @param parallel build and snapshot at once (true); false runs them one after the other, for comparison benchmarks
  */
 public record EngineOptions(String holder, Duration leaseTtl, Backoff retries, Backoff poll, Sleeper sleeper, Clock clock,
-                            UnaryOperator<String> env) {
+                            UnaryOperator<String> env, boolean parallel) {
     public static EngineOptions defaults(Duration leaseTtl) {
         return new EngineOptions(Holder.thisProcess(), leaseTtl, Backoff.RETRIES, Backoff.POLL, Sleeper.REAL,
-                Clock.systemUTC(), System::getenv);
+                Clock.systemUTC(), System::getenv, true);
     }
 
-    public EngineOptions withHolder(String newHolder) {
-        return new EngineOptions(newHolder, leaseTtl, retries, poll, sleeper, clock, env);
-    }
-
-    public EngineOptions withRetries(Backoff newRetries) {
-        return new EngineOptions(holder, leaseTtl, newRetries, poll, sleeper, clock, env);
+    public EngineOptions sequential() {
+        return new EngineOptions(holder, leaseTtl, retries, poll, sleeper, clock, env, false);
     }
 }

@@ -42,10 +42,12 @@ final class RunExecution {
     private final Approvals approvals;
     private final Releases releases;
     private final Map<StepName, Outputs> outputs = new ConcurrentHashMap<>();
+    private final boolean parallel;
 
     RunExecution(RunRecord run, SlipwaySpec spec, Target target, Recorder recorder, StepRunner steps, ExecutorService pool,
                  CancelToken cancel, Clock clock, UnaryOperator<String> env, Supplier<RunView> view,
-                 Releases releases, Approvals approvals) {
+                 Releases releases, Approvals approvals, boolean parallel) {
+        this.parallel = parallel;
         this.run = run;
         this.spec = spec;
         this.stage = spec.stage(run.stage()).orElseThrow();
@@ -97,9 +99,11 @@ final class RunExecution {
     }
 
     private void beforeChange() {
-        if (stage.approvals().gated()) {
+        if (stage.approvals().gated() || !parallel) {
             step(StepName.BUILD, spec.timeouts().build(), this::build);
-            approval();
+            if (stage.approvals().gated()) {
+                approval();
+            }
             step(StepName.SNAPSHOT, spec.timeouts().snapshot(), target::snapshot);
         } else {
             parallel(StepName.BUILD, spec.timeouts().build(), this::build, StepName.SNAPSHOT, spec.timeouts().snapshot(),
