@@ -30,6 +30,6 @@ final class DeployCommand implements Callable<Integer> {
         SlipwaySpec spec = project.spec();
         String sha = commit != null ? commit : Git.head(spec.baseDir());
         String by = requestedBy != null ? requestedBy : Who.current();
-        return RunDriver.drive(spec, json, cmd.commandLine().getOut(), engine -> engine.request(stage, sha, RunKind.DEPLOY, by));
+        return RunDriver.drive(spec, stage, json, cmd.commandLine().getOut(), engine -> engine.request(stage, sha, RunKind.DEPLOY, by));
     }
 }

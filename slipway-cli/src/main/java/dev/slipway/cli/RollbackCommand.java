@@ -26,6 +26,6 @@ final class RollbackCommand implements Callable<Integer> {
         boolean json = project.json();
         SlipwaySpec spec = project.spec();
         String by = requestedBy != null ? requestedBy : Who.current();
-        return RunDriver.drive(spec, json, cmd.commandLine().getOut(), engine -> engine.requestRollback(stage, by));
+        return RunDriver.drive(spec, stage, json, cmd.commandLine().getOut(), engine -> engine.requestRollback(stage, by));
     }
 }

@@ -1,5 +1,7 @@
 package dev.slipway.cli;
 
+import dev.slipway.core.ErrorCode;
+import dev.slipway.core.SlipwayException;
 import dev.slipway.core.engine.Engine;
 import dev.slipway.core.engine.RunListener;
 import dev.slipway.core.journal.Journal;
@@ -8,6 +10,11 @@ import dev.slipway.core.journal.RunView;
 import dev.slipway.core.metrics.Pushgateway;
 import dev.slipway.core.metrics.RunMetrics;
 import dev.slipway.core.spec.SlipwaySpec;
+import dev.slipway.core.spec.StageSpec;
+import dev.slipway.github.GithubApi;
+import dev.slipway.github.GithubDeploymentReporter;
+import dev.slipway.github.GithubSettings;
+import dev.slipway.github.ProductionGate;
 import java.io.PrintWriter;
 import java.util.function.Function;
 import sun.misc.Signal;
@@ -17,7 +24,19 @@ final class RunDriver {
     private RunDriver() {
     }
 
-    static int drive(SlipwaySpec spec, boolean json, PrintWriter out, Function<Engine, RunRecord> request) {
+    static int drive(SlipwaySpec spec, String stageName, boolean json, PrintWriter out, Function<Engine, RunRecord> request) {
+        StageSpec stage = spec.stage(stageName).orElseThrow(() -> new SlipwayException(ErrorCode.BAD_USAGE, "no stage '"
+                + stageName + "' in slipway.yml; stages are " + String.join(", ", spec.stages().keySet())));
+        GithubSettings github = GithubSettings.fromEnv(System::getenv);
+        GithubApi api = github.usable() ? GithubApi.create(github) : null;
+        ProductionGate.Decision gate = ProductionGate.decide(stage, github, api);
+        if (!gate.allowed()) {
+            out.println(gate.message());
+            return ErrorCode.BAD_USAGE.exitCode();
+        }
+        if (gate.report() != null) {
+            out.println(gate.message());
+        }
         try (Journal journal = ProjectOptions.journal(spec); Engine engine = ProjectOptions.engine(spec, journal)) {
             RunRecord run = request.apply(engine);
             onSignal("INT", engine);
@@ -25,9 +44,18 @@ final class RunDriver {
             RunListener renderer = json ? RunListener.NONE
                     : System.console() != null && System.getenv("SLIPWAY_PLAIN") == null
                     ? new LiveRenderer(out, run) : new PlainRenderer(out, run);
-            RunView view = engine.run(run.id(), renderer);
-            if (renderer instanceof AutoCloseable c) {
-                closeQuietly(c);
+            GithubDeploymentReporter reporter = api == null ? null : GithubDeploymentReporter.start(api, github.repository(),
+                    GithubDeploymentReporter.Deployment.of(run, stage, github.logUrl(), null));
+            RunView view;
+            try {
+                view = engine.run(run.id(), reporter == null ? renderer : Listeners.both(renderer, reporter));
+            } finally {
+                if (renderer instanceof AutoCloseable c) {
+                    closeQuietly(c);
+                }
+                if (reporter != null) {
+                    reporter.close();
+                }
             }
             pushMetrics(spec, journal, view, out);
             if (json) {
