@@ -1,7 +1,6 @@
 package dev.slipway.cli;
 
 import dev.slipway.core.ErrorCode;
-import dev.slipway.core.SlipwayException;
 import dev.slipway.core.engine.Engine;
 import dev.slipway.core.engine.RunListener;
 import dev.slipway.core.journal.Journal;
@@ -25,8 +24,7 @@ final class RunDriver {
     }
 
     static int drive(SlipwaySpec spec, String stageName, boolean json, PrintWriter out, Function<Engine, RunRecord> request) {
-        StageSpec stage = spec.stage(stageName).orElseThrow(() -> new SlipwayException(ErrorCode.BAD_USAGE, "no stage '"
-                + stageName + "' in slipway.yml; stages are " + String.join(", ", spec.stages().keySet())));
+        StageSpec stage = spec.requireStage(stageName);
         GithubSettings github = GithubSettings.fromEnv(System::getenv);
         GithubApi api = github.usable() ? GithubApi.create(github) : null;
         ProductionGate.Decision gate = ProductionGate.decide(stage, github, api);

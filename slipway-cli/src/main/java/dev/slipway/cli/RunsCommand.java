@@ -29,9 +29,8 @@ final class RunsCommand implements Callable<Integer> {
     public Integer call() {
         boolean json = project.json();
         SlipwaySpec spec = project.spec();
-        if (stage != null && spec.stage(stage).isEmpty()) {
-            throw new dev.slipway.core.SlipwayException(dev.slipway.core.ErrorCode.BAD_USAGE, "no stage '" + stage
-                    + "' in " + project.file + "; stages are " + String.join(", ", spec.stages().keySet()));
+        if (stage != null) {
+            spec.requireStage(stage);
         }
         PrintWriter out = cmd.commandLine().getOut();
         try (Journal journal = ProjectOptions.journal(spec)) {

@@ -263,8 +263,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private StageSpec stage(String name) {
-        return spec.stage(name).orElseThrow(() -> new SlipwayException(ErrorCode.BAD_USAGE, "no stage '" + name
-                + "' in slipway.yml; stages are " + String.join(", ", spec.stages().keySet())));
+        return spec.requireStage(name);
     }
 
     private int replay(RunView view, int seen, RunListener listener) {

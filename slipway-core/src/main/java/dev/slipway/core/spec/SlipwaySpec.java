@@ -33,6 +33,12 @@ public record SlipwaySpec(String app, Path baseDir, BuildSpec build, MigrationsS
         return Optional.ofNullable(stages.get(name));
     }
 
+    /** The stage named {@code name}, or a usage error that lists the stages there are. */
+    public StageSpec requireStage(String name) {
+        return stage(name).orElseThrow(() -> new dev.slipway.core.SlipwayException(dev.slipway.core.ErrorCode.BAD_USAGE,
+                "no stage '" + name + "' in slipway.yml; stages are " + String.join(", ", stages.keySet())));
+    }
+
     /** The stage whose branch is {@code branch}, if any. */
     public Optional<StageSpec> stageForBranch(String branch) {
         return stages.values().stream().filter(s -> s.branch().equals(branch)).findFirst();
