@@ -233,28 +233,26 @@ public final class Engine implements AutoCloseable {
                 + " within " + Durations.format(spec.health().timeout()));
         lines.add("on failure after step 2: bring back " + live.map(Release::commit).orElse("nothing (first deploy)")
                 + (st.snapshots().restoreOnFailure() ? " and restore the snapshot" : "; the snapshot is kept, not restored"));
-        target(stageName).plan(maintenance(stageName, commit, StepName.BUILD)).forEach(l -> lines.add("   " + l));
+        target(stageName).plan(maintenance(stageName, commit, StepName.BUILD, line -> { }, Duration.ofMinutes(1))).forEach(l -> lines.add("   " + l));
         return lines;
     }
 
     /** Slipway's snapshots of {@code stageName}, newest first. */
     public List<SnapshotInfo> snapshots(String stageName) {
-        return target(stageName).snapshots(maintenance(stageName, "-", StepName.SNAPSHOT));
+        return target(stageName).snapshots(maintenance(stageName, "-", StepName.SNAPSHOT, line -> { }, Duration.ofMinutes(1)));
     }
 
     /** Restores snapshot {@code id} of {@code stageName}; {@code log} sees the target's progress. */
     public void restore(String stageName, String id, java.util.function.Consumer<String> log) {
-        Masker masker = new Masker();
-        StepContext ctx = new RunStepContext(new RunRecord(0, spec.app(), stageName, "-", RunKind.DEPLOY, "cli",
-                options.clock().instant()), spec, StepName.SNAPSHOT, 1, s -> Optional.empty(), currentRelease(stageName),
-                log, masker, options.env(), options.clock().instant().plus(spec.timeouts().snapshot()), options.clock());
-        target(stageName).restore(ctx, id);
+        target(stageName).restore(maintenance(stageName, "-", StepName.SNAPSHOT, log, spec.timeouts().snapshot()), id);
     }
 
-    private StepContext maintenance(String stageName, String commit, StepName step) {
+    /** A context for work outside a run (plan, snapshots): run id 0, nothing succeeded yet. */
+    private StepContext maintenance(String stageName, String commit, StepName step, java.util.function.Consumer<String> log,
+                                    Duration timeout) {
         return new RunStepContext(new RunRecord(0, spec.app(), stageName, commit, RunKind.DEPLOY, "cli", options.clock().instant()),
-                spec, step, 1, s -> Optional.empty(), currentRelease(stageName), line -> { }, new Masker(), options.env(),
-                options.clock().instant().plus(Duration.ofMinutes(1)), options.clock());
+                spec, step, 1, s -> Optional.empty(), currentRelease(stageName), log, new Masker(), options.env(),
+                options.clock().instant().plus(timeout), options.clock());
     }
 
     /** The target of {@code stageName}, made once. */
