@@ -1,0 +1,61 @@
+package dev.slipway.images;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.core.RemoteApiVersion;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import dev.slipway.core.ErrorCode;
+import dev.slipway.core.SlipwayException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+
+/**
+ * Makes docker-java clients for Docker or for Podman's Docker-compatible service. Both targets and the local target's
+ * container steps share this so that they talk to the engine the same way: API 1.41 (Podman 4 serves it; newer
+ * Docker engines still accept it), no response timeout (builds and log streams are long; callers bound them).
+ */
+public final class DockerClients {
+    /** The API version Slipway speaks; Podman's compatible service rejects versions it does not know. */
+    public static final RemoteApiVersion API_VERSION = RemoteApiVersion.VERSION_1_41;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    private DockerClients() {
+    }
+
+    /** A client for {@code dockerHost} ({@code unix:///path/to.sock} or {@code tcp://host:port}). */
+    public static DockerClient create(String dockerHost) {
+        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(dockerHost)
+                .withApiVersion(API_VERSION)
+                .build();
+        ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .maxConnections(32)
+                .connectionTimeout(CONNECT_TIMEOUT)
+                .build();
+        return DockerClientImpl.getInstance(config, http);
+    }
+
+    /** A client for the engine named by {@code DOCKER_HOST}, or the first known socket that exists. */
+    public static DockerClient fromEnvironment() {
+        return fromEnvironment(System::getenv);
+    }
+
+    /** As {@link #fromEnvironment()}, reading variables from {@code env}. */
+    public static DockerClient fromEnvironment(UnaryOperator<String> env) {
+        return create(dockerHost(env));
+    }
+
+    /** The endpoint {@link #fromEnvironment(UnaryOperator)} would use; a {@link SlipwayException} when there is none. */
+    public static String dockerHost(UnaryOperator<String> env) {
+        return DockerHosts.resolve(env, path -> Files.exists(Path.of(path))).orElseThrow(() -> new SlipwayException(
+                ErrorCode.BAD_CONFIG, "no container engine found: DOCKER_HOST is not set and none of "
+                + DockerHosts.candidates(env) + " exists; start Docker or Podman's API service "
+                + "(scripts/env-up.sh does) and set DOCKER_HOST=unix:///path/to/socket"));
+    }
+}

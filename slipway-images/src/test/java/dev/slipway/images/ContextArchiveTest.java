@@ -1,0 +1,57 @@
+package dev.slipway.images;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ContextArchiveTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void write_ignoredDockerfile_isStillSentWithTheIncludedFiles() throws IOException {
+        Files.writeString(dir.resolve("Containerfile"), "FROM scratch\n");
+        Files.writeString(dir.resolve(".dockerignore"), "*\n!target/app.jar\n");
+        Files.createDirectories(dir.resolve("target/classes"));
+        Files.writeString(dir.resolve("target/app.jar"), "jar");
+        Files.writeString(dir.resolve("target/classes/A.class"), "x");
+        Files.writeString(dir.resolve("notes.txt"), "x");
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new ContextArchive(dir, "Containerfile").write(out);
+
+        assertThat(names(out.toByteArray())).containsExactlyInAnyOrder("Containerfile", ".dockerignore", "target/app.jar");
+    }
+
+    @Test
+    void write_noDockerignore_sendsEverythingWithDirectories() throws IOException {
+        Files.writeString(dir.resolve("Dockerfile"), "FROM scratch\n");
+        Files.createDirectories(dir.resolve("empty"));
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new ContextArchive(dir, "Dockerfile").write(out);
+
+        assertThat(names(out.toByteArray())).containsExactlyInAnyOrder("Dockerfile", "empty/");
+    }
+
+    private static List<String> names(byte[] tar) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar))) {
+            TarArchiveEntry e;
+            while ((e = in.getNextEntry()) != null) {
+                names.add(e.getName());
+            }
+        }
+        return names;
+    }
+}

@@ -1,0 +1,33 @@
+package dev.slipway.local;
+
+import dev.slipway.core.target.Outputs;
+import dev.slipway.core.target.StepContext;
+import java.util.List;
+
+/** Starts the new release's replicas (created by stop-old; any missing are created now). Health is verify's job. */
+final class DeployStep {
+    private final Containers containers;
+    private final Replicas replicas;
+
+    DeployStep(Containers containers) {
+        this.containers = containers;
+        this.replicas = new Replicas(containers);
+    }
+
+    Outputs run(StepContext ctx) {
+        String image = LocalSettings.newImage(ctx);
+        List<Containers.Box> boxes = replicas.ensureCreated(ctx, ctx.runId(), ctx.commit(), image, ctx.stage().replicas(), ctx::log);
+        for (Containers.Box b : boxes) {
+            if (!b.running()) {
+                containers.start(b.id());
+                ctx.log("started " + b.name() + " on port " + b.label(Labels.PORT));
+            }
+        }
+        return Outputs.of("image", ctx.outputsOf(dev.slipway.core.target.StepName.BUILD).flatMap(o -> o.get("image")).orElse(image),
+                "imageId", image,
+                "containers", String.join(",", boxes.stream().map(Containers.Box::id).toList()),
+                "names", StopOldStep.names(boxes),
+                "replicas", String.valueOf(boxes.size()),
+                "ports", String.join(",", boxes.stream().map(b -> b.label(Labels.PORT)).toList()));
+    }
+}

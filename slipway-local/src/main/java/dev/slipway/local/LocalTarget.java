@@ -1,0 +1,85 @@
+package dev.slipway.local;
+
+import dev.slipway.core.target.Outputs;
+import dev.slipway.core.target.SnapshotInfo;
+import dev.slipway.core.target.StepContext;
+import dev.slipway.core.target.Target;
+import dev.slipway.images.ImageEngine;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
+
+/**
+ * The {@code local} target: the app's containers on the Docker or Podman engine of this machine, snapshots with
+ * {@code pg_dump}. Each step is its own class; this one only hands over. Clients are made on first use, so listing
+ * snapshots needs no container engine.
+ */
+final class LocalTarget implements Target {
+    private final Supplier<ImageEngine> images;
+    private final Supplier<Containers> containers;
+    private final PgTools pg;
+    private final HealthWaits health;
+    private final ExecutorService pool;
+
+    LocalTarget(Supplier<ImageEngine> images, Supplier<Containers> containers, PgTools pg, HealthWaits health,
+                ExecutorService pool) {
+        this.images = images;
+        this.containers = containers;
+        this.pg = pg;
+        this.health = health;
+        this.pool = pool;
+    }
+
+    @Override
+    public Outputs build(StepContext ctx) {
+        return new BuildStep(images.get()).run(ctx);
+    }
+
+    @Override
+    public Outputs snapshot(StepContext ctx) {
+        return new SnapshotStep(pg).run(ctx);
+    }
+
+    @Override
+    public Outputs stopOld(StepContext ctx) {
+        return new StopOldStep(containers.get(), pool).run(ctx);
+    }
+
+    @Override
+    public Outputs migrate(StepContext ctx) {
+        return new MigrateStep(containers.get()).run(ctx);
+    }
+
+    @Override
+    public Outputs deploy(StepContext ctx) {
+        return new DeployStep(containers.get()).run(ctx);
+    }
+
+    @Override
+    public Outputs verify(StepContext ctx) {
+        return new VerifyStep(containers.get(), health).run(ctx);
+    }
+
+    @Override
+    public Outputs compensate(StepContext ctx, boolean restoreSnapshot) {
+        return new CompensateStep(containers.get(), new RestoreStep(pg), health).run(ctx, restoreSnapshot);
+    }
+
+    @Override
+    public List<String> plan(StepContext ctx) {
+        return new Planner(containers.get()).plan(ctx);
+    }
+
+    @Override
+    public List<SnapshotInfo> snapshots(StepContext ctx) {
+        return new SnapshotStore(LocalSettings.snapshotDir(ctx)).list().stream()
+                .map(m -> new SnapshotInfo(m.id(), m.stage(), m.runId(), m.commit(), m.created(), m.sizeBytes(),
+                        "sha256 " + m.sha256().substring(0, 12) + ", pg_dump took " + m.durationMs() + " ms, of " + m.database()))
+                .toList();
+    }
+
+    @Override
+    public void restore(StepContext ctx, String id) {
+        new RestoreStep(pg).run(ctx, id, ctx.deadline());
+    }
+}

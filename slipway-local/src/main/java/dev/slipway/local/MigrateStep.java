@@ -1,0 +1,84 @@
+package dev.slipway.local;
+
+import dev.slipway.core.target.Outputs;
+import dev.slipway.core.target.StepContext;
+import dev.slipway.core.target.TargetException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the migration command in a one-off container of the NEW image with the stage's environment, streaming its
+ * output into the run log. A non-zero exit or the timeout fails the step with the tail of that output.
+ */
+final class MigrateStep {
+    private static final int TAIL = 25;
+    private final Containers containers;
+
+    MigrateStep(Containers containers) {
+        this.containers = containers;
+    }
+
+    Outputs run(StepContext ctx) {
+        List<String> command = ctx.spec().migrations().command();
+        String shown = String.join(" ", command);
+        Containers.Box box = existingOrCreate(ctx, command);
+        Tail tail = new Tail(TAIL);
+        Instant start = ctx.clock().instant();
+        Long exit = box.exitCode();
+        if ("exited".equals(box.state())) {
+            ctx.log("migration container " + box.name() + " already ran (an earlier attempt of this run)");
+            containers.tail(box.id(), TAIL).forEach(tail);
+        } else {
+            exit = runToEnd(ctx, box, tail, shown);
+        }
+        if (exit == null || exit != 0) {
+            throw TargetException.permanent("migration `" + shown + "` exited with code " + exit + " in container "
+                    + box.name() + "; the database keeps what the migration tool committed" + Tail.describe(tail.lines()));
+        }
+        long ms = Duration.between(start, ctx.clock().instant()).toMillis();
+        ctx.log("migration finished in " + ms + " ms");
+        return Outputs.of("container", box.name(), "exitCode", "0", "durationMs", String.valueOf(ms));
+    }
+
+    private Long runToEnd(StepContext ctx, Containers.Box box, Tail tail, String shown) {
+        if (!box.running()) {
+            ctx.log("running `" + shown + "` in " + box.name());
+            containers.start(box.id());
+        } else {
+            ctx.log("following " + box.name() + ", which an earlier attempt of this run started");
+        }
+        Instant until = LocalSettings.innerDeadline(ctx);
+        try {
+            Long exit = containers.follow(box.id(), line -> {
+                ctx.log(line);
+                tail.accept(line);
+            }, until);
+            if (exit == null) {
+                containers.remove(box.id());
+                throw TargetException.permanent("migration `" + shown + "` did not finish within "
+                        + ctx.spec().migrations().timeout().toSeconds() + " s (migrations.timeout); container " + box.name()
+                        + " was killed" + Tail.describe(tail.lines()));
+            }
+            return exit;
+        } catch (InterruptedException e) {
+            containers.remove(box.id());
+            Thread.currentThread().interrupt();
+            throw TargetException.permanent("migration interrupted; container " + box.name() + " was killed"
+                    + Tail.describe(tail.lines()));
+        }
+    }
+
+    private Containers.Box existingOrCreate(StepContext ctx, List<String> command) {
+        List<Containers.Box> found = containers.list(Labels.run(ctx, Labels.MIGRATE, ctx.runId()));
+        if (!found.isEmpty()) {
+            return containers.inspect(found.get(0).id());
+        }
+        Map<String, String> env = new java.util.LinkedHashMap<>(ctx.appEnvironment());
+        Containers.Spec spec = new Containers.Spec(Labels.name(ctx, ctx.runId(), "migrate"), LocalSettings.newImage(ctx),
+                command.subList(0, 1), command.subList(1, command.size()), env,
+                Labels.of(ctx, Labels.MIGRATE, ctx.runId(), ctx.commit()), LocalSettings.local(ctx).network(), 0, 0);
+        return containers.inspect(containers.create(spec));
+    }
+}

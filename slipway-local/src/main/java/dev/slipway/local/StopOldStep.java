@@ -1,0 +1,85 @@
+package dev.slipway.local;
+
+import dev.slipway.core.target.Outputs;
+import dev.slipway.core.target.StepContext;
+import dev.slipway.core.target.TargetException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+/**
+ * Creates the new release's containers (not started), then stops whatever serves the stage: SIGTERM, the grace
+ * period, SIGKILL, all replicas at once. The stopped containers are kept so compensation can start them again.
+ */
+final class StopOldStep {
+    private final Containers containers;
+    private final Replicas replicas;
+    private final ExecutorService pool;
+
+    StopOldStep(Containers containers, ExecutorService pool) {
+        this.containers = containers;
+        this.replicas = new Replicas(containers);
+        this.pool = pool;
+    }
+
+    Outputs run(StepContext ctx) {
+        List<Containers.Box> servers = containers.list(Labels.role(ctx, Labels.SERVER));
+        PreviousRelease previous = PreviousRelease.find(ctx, servers);
+        removeLeftovers(ctx, servers, previous);
+        List<Containers.Box> created = replicas.ensureCreated(ctx, ctx.runId(), ctx.commit(), LocalSettings.newImage(ctx),
+                ctx.stage().replicas(), ctx::log);
+        List<Containers.Box> running = servers.stream()
+                .filter(b -> PreviousRelease.runOf(b) != ctx.runId() && b.running()).toList();
+        Duration grace = LocalSettings.local(ctx).stopGrace();
+        ctx.log(running.isEmpty() ? "nothing is running on stage " + ctx.stage().name()
+                : "stopping " + names(running) + " (grace " + grace.toSeconds() + " s); previous release: " + previous.describe());
+        stopAll(running, grace);
+        Map<String, String> out = new LinkedHashMap<>();
+        previous.putInto(out);
+        out.put("stopped", String.valueOf(running.size()));
+        out.put("newContainers", String.join(",", created.stream().map(Containers.Box::id).toList()));
+        return new Outputs(out);
+    }
+
+    /** Stopped containers of runs that are neither this one nor the previous release, and finished migrations. */
+    private void removeLeftovers(StepContext ctx, List<Containers.Box> servers, PreviousRelease previous) {
+        List<Containers.Box> leftovers = new ArrayList<>(servers.stream().filter(b -> !b.running()
+                && PreviousRelease.runOf(b) != ctx.runId() && PreviousRelease.runOf(b) != previous.runId()).toList());
+        leftovers.addAll(containers.list(Labels.role(ctx, Labels.MIGRATE)).stream()
+                .filter(b -> !b.running() && PreviousRelease.runOf(b) != ctx.runId()).toList());
+        for (Containers.Box b : leftovers) {
+            containers.remove(b.id());
+            ctx.log("removed leftover container " + b.name());
+        }
+    }
+
+    private void stopAll(List<Containers.Box> boxes, Duration grace) {
+        List<Future<?>> stops = new ArrayList<>();
+        for (Containers.Box b : boxes) {
+            stops.add(pool.submit(() -> containers.stop(b.id(), grace)));
+        }
+        for (Future<?> f : stops) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                stops.forEach(s -> s.cancel(true));
+                Thread.currentThread().interrupt();
+                throw TargetException.permanent("stopping the old release was interrupted");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+    }
+
+    static String names(List<Containers.Box> boxes) {
+        return String.join(", ", boxes.stream().map(Containers.Box::name).toList());
+    }
+}

@@ -1,0 +1,45 @@
+package dev.slipway.local;
+
+import dev.slipway.core.target.Outputs;
+import dev.slipway.core.target.StepContext;
+import java.util.List;
+
+/**
+ * Waits until every new replica answers its health URL; then the release is live, so the previous release's stopped
+ * containers and finished migration containers are removed.
+ */
+final class VerifyStep {
+    private final Containers containers;
+    private final Replicas replicas;
+    private final HealthWaits health;
+
+    VerifyStep(Containers containers, HealthWaits health) {
+        this.containers = containers;
+        this.replicas = new Replicas(containers);
+        this.health = health;
+    }
+
+    Outputs run(StepContext ctx) {
+        List<Containers.Box> boxes = replicas.ofRun(ctx, ctx.runId());
+        if (boxes.size() != ctx.stage().replicas()) {
+            throw dev.slipway.core.target.TargetException.permanent("expected " + ctx.stage().replicas() + " replica(s) of run "
+                    + ctx.runId() + " but found " + boxes.size() + " (" + StopOldStep.names(boxes) + "); were containers removed by hand?");
+        }
+        List<HealthWait.Replica> targets = boxes.stream().map(b -> Replicas.replica(ctx, b)).toList();
+        health.create(ctx).await(targets, LocalSettings.innerDeadline(ctx), "new release (run " + ctx.runId() + ")", ctx::log);
+        removeStopped(ctx);
+        return Outputs.of("healthy", String.valueOf(targets.size()),
+                "urls", String.join(",", targets.stream().map(t -> t.url().toString()).toList()));
+    }
+
+    private void removeStopped(StepContext ctx) {
+        for (Containers.Box b : containers.list(Labels.stage(ctx))) {
+            boolean otherRun = PreviousRelease.runOf(b) != ctx.runId();
+            boolean myMigration = !otherRun && Labels.MIGRATE.equals(b.label(Labels.ROLE));
+            if (!b.running() && (otherRun || myMigration)) {
+                containers.remove(b.id());
+                ctx.log("removed " + b.name());
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.slipway.local;
+
+import dev.slipway.core.engine.Engine;
+import dev.slipway.core.engine.EngineOptions;
+import dev.slipway.core.engine.RunListener;
+import dev.slipway.core.journal.Journals;
+import dev.slipway.core.journal.RunKind;
+import dev.slipway.core.spec.SlipwaySpec;
+import dev.slipway.core.spec.SpecLoader;
+import dev.slipway.core.target.Outputs;
+import dev.slipway.core.target.StepContext;
+import dev.slipway.core.target.Target;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A Slipway process for the crash IT: deploys with the real local target, but once stop-old has succeeded and
+ * migrate begins, writes a marker file and hangs, so the test can SIGKILL it at exactly that point.
+ * Arguments: spec file, base dir, journal URL, stage, commit, marker file.
+ */
+public final class CrashingDeploy {
+    private CrashingDeploy() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        SlipwaySpec spec = new SpecLoader(Set.of("local")).parse(Files.readString(Path.of(args[0])), args[0], Path.of(args[1]));
+        Path marker = Path.of(args[5]);
+        Target real = new LocalTargetProvider().create(spec, spec.stage(args[3]).orElseThrow());
+        Target hanging = new Target() {
+            @Override
+            public Outputs build(StepContext ctx) {
+                return real.build(ctx);
+            }
+
+            @Override
+            public Outputs snapshot(StepContext ctx) {
+                return real.snapshot(ctx);
+            }
+
+            @Override
+            public Outputs stopOld(StepContext ctx) {
+                return real.stopOld(ctx);
+            }
+
+            @Override
+            public Outputs migrate(StepContext ctx) {
+                try {
+                    Files.writeString(marker, "stop-old done");
+                    new CountDownLatch(1).await();
+                } catch (Exception e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IllegalStateException("unreachable: the test kills this process");
+            }
+
+            @Override
+            public Outputs deploy(StepContext ctx) {
+                return real.deploy(ctx);
+            }
+
+            @Override
+            public Outputs verify(StepContext ctx) {
+                return real.verify(ctx);
+            }
+
+            @Override
+            public Outputs compensate(StepContext ctx, boolean restoreSnapshot) {
+                return real.compensate(ctx, restoreSnapshot);
+            }
+        };
+        try (Engine engine = new Engine(Journals.open(args[2], null, null), spec, s -> hanging,
+                EngineOptions.defaults(Duration.ofSeconds(10)))) {
+            engine.run(engine.request(args[3], args[4], RunKind.DEPLOY, "crashing").id(), RunListener.NONE);
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package dev.slipway.local;
+
+import com.github.dockerjava.api.DockerClient;
+import dev.slipway.core.engine.Engine;
+import dev.slipway.core.engine.EngineOptions;
+import dev.slipway.core.engine.RunListener;
+import dev.slipway.core.journal.Journal;
+import dev.slipway.core.journal.Journals;
+import dev.slipway.core.journal.RunKind;
+import dev.slipway.core.journal.RunView;
+import dev.slipway.core.spec.SlipwaySpec;
+import dev.slipway.core.spec.SpecLoader;
+import dev.slipway.core.target.Target;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * One stage of the example app {@code hello-it} deployed by the real engine and the local target, with its own
+ * database, ports and journal. Versions: v1 (the jar's migrations), v2 (+ demo/v2: a new table), v3 (+ demo/v3: a
+ * migration that fails part way).
+ */
+final class HelloStage implements AutoCloseable {
+    static final String APP = "hello-it";
+    private static final Path CONTEXTS = Path.of("target/it-contexts").toAbsolutePath();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    final String stage;
+    final String database;
+    final int port;
+    final int replicas;
+    final Path work;
+    final Journal journal;
+    final DockerClient docker;
+    private final List<Engine> engines = new ArrayList<>();
+
+    HelloStage(DockerClient docker, String stage, int port, int replicas, Path work) {
+        this.docker = docker;
+        this.stage = stage;
+        this.database = "slipway_" + stage.replace('-', '_');
+        this.port = port;
+        this.replicas = replicas;
+        this.work = work;
+        ItEnv.freshDatabase(database);
+        prepareContexts();
+        this.journal = Journals.open(journalUrl(), null, null);
+    }
+
+    String journalUrl() {
+        return "jdbc:sqlite:" + work.resolve("state.db");
+    }
+
+    Path snapshotDir() {
+        return work.resolve("snapshots");
+    }
+
+    /** The slipway.yml for {@code version}, with extra stage variables and a health timeout. */
+    String yaml(String version, Map<String, String> environment, Duration healthTimeout, String databaseUrl) {
+        StringBuilder env = new StringBuilder();
+        environment.forEach((k, v) -> env.append("      ").append(k).append(": \"").append(v).append("\"\n"));
+        return """
+                app: %s
+                build:
+                  context: %s
+                  dockerfile: Containerfile
+                  args: {BASE_IMAGE: "%s"}
+                migrations:
+                  command: [java, -jar, /app/hello-server.jar, migrate]
+                  timeout: 60s
+                health: {path: /healthz, port: 8080, timeout: %ds}
+                timeouts: {build: 3m, snapshot: 1m, stop: 1m, deploy: 1m, compensate: 90s}
+                stages:
+                  %s:
+                    branch: %s
+                    target: local
+                    replicas: %d
+                    database: {url: "%s", user: postgres}
+                    redis: {url: "redis://127.0.0.1:%d/0"}
+                    snapshots: {keep: 3}
+                    local: {port: %d, stop-grace: 5s, snapshot-dir: "%s"}
+                    environment:
+                      GREETING: hi
+                %s""".formatted(APP, version, ItEnv.JRE_IMAGE, healthTimeout.toSeconds(), stage, stage, replicas,
+                databaseUrl, ItEnv.REDIS_PORT, port, snapshotDir(), env);
+    }
+
+    SlipwaySpec spec(String version, Map<String, String> environment, Duration healthTimeout, String databaseUrl) {
+        return new SpecLoader(Set.of("local")).parse(yaml(version, environment, healthTimeout, databaseUrl), "it.yml", CONTEXTS);
+    }
+
+    SlipwaySpec spec(String version) {
+        return spec(version, Map.of(), Duration.ofSeconds(30), ItEnv.jdbcUrl(database));
+    }
+
+    Engine engine(SlipwaySpec spec) {
+        LocalTargetProvider provider = new LocalTargetProvider();
+        Engine e = new Engine(Journals.open(journalUrl(), null, null), spec, s -> provider.create(spec, s),
+                EngineOptions.defaults(Duration.ofSeconds(10)));
+        engines.add(e);
+        return e;
+    }
+
+    RunView deploy(SlipwaySpec spec, String commit) {
+        Engine e = engine(spec);
+        return e.run(e.request(stage, commit, RunKind.DEPLOY, "it").id(), RunListener.NONE);
+    }
+
+    RunView deploy(String version, String commit) {
+        return deploy(spec(version), commit);
+    }
+
+    /** The run's events and log lines, for assertion messages and the failsafe report. */
+    String transcript(RunView run) {
+        StringBuilder sb = new StringBuilder("run ").append(run.run().id()).append(' ').append(run.state()).append('\n');
+        run.events().forEach(e -> sb.append("  event ").append(e.type()).append(e.step() == null ? "" : " " + e.step())
+                .append(' ').append(e.data()).append('\n'));
+        journal.logs(run.run().id()).forEach(l -> sb.append("  log [").append(l.step()).append("] ").append(l.line()).append('\n'));
+        System.out.println(sb);
+        return sb.toString();
+    }
+
+    Target target(SlipwaySpec spec) {
+        return new LocalTargetProvider().create(spec, spec.stage(stage).orElseThrow());
+    }
+
+    /** GET / on replica {@code i}: the JSON naming the version it serves, or the failure. */
+    String info(int i) {
+        return get("http://127.0.0.1:" + (port + i) + "/");
+    }
+
+    int health(int i) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (port + i) + "/healthz"))
+                    .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    static String get(String url) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return "unreachable: " + e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    /** The stage's containers now, as "name state" lines. */
+    List<String> containers() {
+        return docker.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(Labels.APP, APP, Labels.STAGE, stage)).exec().stream()
+                .map(c -> c.getNames()[0].replaceFirst("^/", "") + " " + c.getState()).sorted().toList();
+    }
+
+    @Override
+    public void close() {
+        engines.forEach(Engine::close);
+        docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(Labels.APP, APP, Labels.STAGE, stage)).exec()
+                .forEach(c -> docker.removeContainerCmd(c.getId()).withForce(true).exec());
+        journal.close();
+    }
+
+    /** target/it-contexts/v1..v3 from examples/hello-server (copied each time: the jar may have been rebuilt). */
+    private static synchronized void prepareContexts() {
+        Path jar = ItEnv.helloJar();
+        try {
+            for (String v : List.of("v1", "v2", "v3")) {
+                Path dir = CONTEXTS.resolve(v);
+                Files.createDirectories(dir.resolve("target"));
+                Files.createDirectories(dir.resolve("migrations"));
+                Files.copy(ItEnv.HELLO.resolve("Containerfile"), dir.resolve("Containerfile"), StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(ItEnv.HELLO.resolve(".dockerignore"), dir.resolve(".dockerignore"), StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(jar, dir.resolve("target/hello-server.jar"), StandardCopyOption.REPLACE_EXISTING);
+                Files.writeString(dir.resolve("migrations/.keep"), "");
+            }
+            copySql(ItEnv.HELLO.resolve("demo/v2"), CONTEXTS.resolve("v2/migrations"));
+            copySql(ItEnv.HELLO.resolve("demo/v2"), CONTEXTS.resolve("v3/migrations"));
+            copySql(ItEnv.HELLO.resolve("demo/v3"), CONTEXTS.resolve("v3/migrations"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void copySql(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".sql")).toList()) {
+                Files.copy(f, to.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+}

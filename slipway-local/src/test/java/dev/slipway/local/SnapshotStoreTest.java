@@ -1,0 +1,72 @@
+package dev.slipway.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SnapshotStoreTest {
+    @TempDir
+    Path dir;
+
+    private SnapshotStore.Meta take(SnapshotStore store, long run, String content) throws IOException {
+        String id = SnapshotStore.idFor(run, "0123456789abcdef0123");
+        Files.writeString(store.partialFile(id), content);
+        return store.commit(id, store.partialFile(id), "staging", run, "0123456789abcdef0123",
+                Instant.parse("2026-01-01T00:00:00Z").plusSeconds(run), 42, "db:5432/x");
+    }
+
+    @Test
+    void commit_finishedDump_recordsSizeChecksumAndTiming() throws IOException {
+        SnapshotStore store = new SnapshotStore(dir.resolve("staging"));
+
+        SnapshotStore.Meta meta = take(store, 7, "hello");
+
+        assertThat(meta.id()).isEqualTo("7-0123456789ab");
+        assertThat(meta.sizeBytes()).isEqualTo(5);
+        assertThat(meta.sha256()).isEqualTo("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+        assertThat(store.find("7-0123456789ab")).contains(meta);
+        assertThat(Files.exists(store.dir().resolve("7-0123456789ab.dump.partial"))).isFalse();
+    }
+
+    @Test
+    void list_dumpWithoutSidecar_isNotASnapshot() throws IOException {
+        SnapshotStore store = new SnapshotStore(dir);
+        take(store, 1, "a");
+        Files.writeString(store.partialFile("2-x"), "unfinished");
+
+        assertThat(store.list()).extracting(SnapshotStore.Meta::runId).containsExactly(1L);
+    }
+
+    @Test
+    void retain_moreThanKeep_deletesTheOldest() throws IOException {
+        SnapshotStore store = new SnapshotStore(dir);
+        for (long run = 1; run <= 4; run++) {
+            take(store, run, "dump " + run);
+        }
+
+        assertThat(store.retain(2)).containsExactly("2-0123456789ab", "1-0123456789ab");
+        assertThat(store.list()).extracting(SnapshotStore.Meta::runId).containsExactly(4L, 3L);
+        assertThat(store.dumpFile("1-0123456789ab")).doesNotExist();
+    }
+
+    @Test
+    void intact_dumpChangedAfterwards_isFalse() throws IOException {
+        SnapshotStore store = new SnapshotStore(dir);
+        SnapshotStore.Meta meta = take(store, 1, "original");
+        assertThat(store.intact(meta)).isTrue();
+
+        Files.writeString(store.dumpFile(meta.id()), "tampered");
+
+        assertThat(store.intact(meta)).isFalse();
+    }
+
+    @Test
+    void find_idWithPathCharacters_isEmpty() {
+        assertThat(new SnapshotStore(dir).find("../etc/passwd")).isEmpty();
+    }
+}
