@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /** Runs one step: journals its start, enforces its timeout, retries transient failures with backoff, journals the end. */
@@ -66,7 +67,8 @@ final class StepRunner {
                         "delayMs", String.valueOf(delay.toMillis()));
                 pause(delay);
             } catch (StepTimeout e) {
-                String why = step.id() + " did not finish within " + Durations.format(timeout);
+                String why = step.id() + " did not finish within " + Durations.format(timeout)
+                        + (e.last == null || e.last.getMessage() == null ? "" : ": " + recorder.masker().mask(e.last.getMessage()));
                 recorder.event(EventType.STEP_FAILED, step.id(), "reason", why, "attempts", String.valueOf(attempt));
                 throw new StepFailure(step, why, e);
             } catch (RunCancelled e) {
@@ -88,9 +90,13 @@ final class StepRunner {
 
     private Outputs attempt(StepContext ctx, Function<StepContext, Outputs> call, Instant deadline, boolean cancellable) {
         CountDownLatch done = new CountDownLatch(1);
+        AtomicReference<RuntimeException> thrown = new AtomicReference<>();
         Future<Outputs> f = pool.submit(() -> {
             try {
                 return call.apply(ctx);
+            } catch (RuntimeException e) {
+                thrown.set(e);
+                throw e;
             } finally {
                 done.countDown();
             }
@@ -100,7 +106,7 @@ final class StepRunner {
             return out == null ? Outputs.NONE : out;
         } catch (TimeoutException e) {
             stop(f, done);
-            throw new StepTimeout();
+            throw new StepTimeout(thrown.get()); // what the step said as it was stopped explains the timeout
         } catch (InterruptedException e) {
             stop(f, done);
             throw cancel.exception();
@@ -163,5 +169,10 @@ final class StepRunner {
 
     private static final class StepTimeout extends RuntimeException {
         private static final long serialVersionUID = 1L;
+        private final transient RuntimeException last;
+
+        StepTimeout(RuntimeException last) {
+            this.last = last;
+        }
     }
 }

@@ -168,7 +168,23 @@ class EngineTest {
         RunView v = h.deploy("staging", "c1");
 
         assertThat(v.state()).isEqualTo(RunState.FAILED);
-        assertThat(v.reason()).isEqualTo("build failed: build did not finish within 5.0s; nothing on stage staging was changed");
+        assertThat(v.reason()).isEqualTo("build failed: build did not finish within 5.0s: interrupted; nothing on stage staging was changed");
+    }
+
+    @Test
+    void run_stepTimesOutAndSaysWhyAsItStops_reasonKeepsItsWords() {
+        h.target.on(StepName.BUILD, ctx -> {
+            try {
+                Thread.sleep(20_000);
+            } catch (InterruptedException e) {
+                throw TargetException.permanent("registry push was at layer 3 of 5");
+            }
+            return Outputs.NONE;
+        });
+
+        RunView v = h.deploy("staging", "c1");
+
+        assertThat(v.reason()).startsWith("build failed: build did not finish within 5.0s: registry push was at layer 3 of 5");
     }
 
     @Test
