@@ -20,7 +20,13 @@ slipway_env_up hello_staging
 . "$SLIPWAY_ENV_DIR/env.sh"
 
 say "2/6 building hello-server and the Slipway command line"
-(cd "$root/examples/hello-server" && mvn -q -B -ntp -DskipTests package)
+log="$(mktemp)"
+if ! (cd "$root/examples/hello-server" && mvn -B -ntp -DskipTests package) >"$log" 2>&1; then
+  tail -n 40 "$log" >&2
+  echo "demo: building hello-server failed; full log in $log" >&2
+  exit 1
+fi
+rm -f "$log"
 "$root/slipway" --version
 
 say "3/6 a scratch git repository for hello-server in $app (the journal in $work/state.db is kept between demos)"

@@ -54,13 +54,18 @@ final class PlainRenderer implements RunListener {
                     + ": slipway approve " + run.id();
             case APPROVED -> "approved by " + e.get("by");
             case RUN_INTERRUPTED -> "interrupted: " + e.get("reason");
-            case COMPENSATION_STARTED -> "bringing the previous version back: " + e.get("reason");
+            case COMPENSATION_STARTED -> "bringing the previous version back: " + firstLine(e.get("reason"));
             case ROLLED_BACK -> "rolled back to " + e.get("restored");
             case COMPENSATION_FAILED -> "ROLLBACK FAILED: " + e.get("reason");
             case RUN_SUCCEEDED -> "succeeded";
             case RUN_FAILED -> "failed: " + e.get("reason");
             case RUN_SUPERSEDED -> "superseded by run " + e.get("by") + " (" + e.get("commit") + ")";
         };
+    }
+
+    static String firstLine(String text) {
+        int nl = text == null ? -1 : text.indexOf('\n');
+        return nl < 0 ? text : text.substring(0, nl) + " …";
     }
 
     private String took(JournalEvent e) {

@@ -14,11 +14,11 @@ final class Summary {
         return switch (v.state()) {
             case SUCCEEDED -> id + " succeeded" + took;
             case SUPERSEDED -> id + " was " + v.reason() + "; see slipway runs --stage " + v.run().stage();
-            case FAILED -> id + " failed" + took + ": " + v.reason() + ". Fix the cause and deploy again; slipway logs "
+            case FAILED -> id + " failed" + took + ": " + v.reason() + "\nFix the cause and deploy again; slipway logs "
                     + v.run().id() + " shows the details.";
-            case ROLLED_BACK -> id + " failed and was rolled back" + took + ": " + v.reason() + ". The previous version is"
+            case ROLLED_BACK -> id + " failed and was rolled back" + took + ": " + v.reason() + "\nThe previous version is"
                     + " serving; slipway logs " + v.run().id() + " shows the details.";
-            case NEEDS_ATTENTION -> id + " failed and could NOT be rolled back: " + v.reason() + ". The stage needs a person:"
+            case NEEDS_ATTENTION -> id + " failed and could NOT be rolled back: " + v.reason() + "\nThe stage needs a person:"
                     + " check it, then run slipway rollback " + v.run().stage() + " or deploy a fix.";
             default -> id + " is " + v.state() + " (another process is driving it or it was cancelled); follow it with"
                     + " slipway logs " + v.run().id();

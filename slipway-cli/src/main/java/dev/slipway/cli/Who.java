@@ -12,6 +12,7 @@ final class Who {
                 return v;
             }
         }
-        return "unknown";
+        String user = System.getProperty("user.name");
+        return user == null || user.isBlank() ? "unknown" : user;
     }
 }
