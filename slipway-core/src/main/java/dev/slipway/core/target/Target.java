@@ -1,0 +1,70 @@
+package dev.slipway.core.target;
+
+import java.util.List;
+
+/**
+ * A place Slipway deploys to (the local Docker/Podman engine, AWS ECS). The engine calls the steps in this order,
+ * on one stage at a time, journaling each step's start, success with its {@link Outputs}, or failure:
+ *
+ * <pre>
+ *   build ∥ snapshot → [approval] → stopOld → migrate → deploy → verify
+ *                                     └─ on a failure from here on: compensate
+ * </pre>
+ *
+ * <p>Rules for implementations:
+ * <ul>
+ *   <li>Every step is idempotent under {@link StepContext#runId()} (see {@link StepContext}).</li>
+ *   <li>Report failures as {@link TargetException}, transient only when repeating may help. Messages say what
+ *       failed, on which resource, and what the user can do. Never put a secret in a message or an output.</li>
+ *   <li>Respond to thread interruption (the run was cancelled or timed out): stop waiting and throw.</li>
+ *   <li>Wait by polling with backoff until {@link StepContext#deadline()}, never with a fixed long sleep.</li>
+ *   <li>A failure before {@code stopOld} must leave the stage unchanged.</li>
+ * </ul>
+ */
+public interface Target {
+    /** Builds the image of {@code ctx.commit()}; outputs include {@code image} (a pullable reference) and {@code digest}. */
+    Outputs build(StepContext ctx);
+
+    /** Snapshots the stage database; outputs include {@code snapshot} (an id {@code snapshots restore} accepts). */
+    Outputs snapshot(StepContext ctx);
+
+    /**
+     * Stops the old server instances gracefully. Outputs must describe what was running (image, replica count…) so
+     * that {@link #compensate} can bring it back even from a different process.
+     */
+    Outputs stopOld(StepContext ctx);
+
+    /** Runs the migration command from the NEW image ({@code outputsOf(BUILD)}); a non-zero exit fails the step. */
+    Outputs migrate(StepContext ctx);
+
+    /** Starts the new image with the stage environment; outputs identify what was started. */
+    Outputs deploy(StepContext ctx);
+
+    /** Waits until every replica of the new release is healthy, or fails at the deadline. */
+    Outputs verify(StepContext ctx);
+
+    /**
+     * Brings the previous version back after a failure at or after {@code stopOld}: removes whatever the run
+     * started, starts what {@code outputsOf(STOP_OLD)} describes, and waits until it is healthy. Restores the
+     * snapshot first only when {@code restoreSnapshot} is true. Must be safe to call again after a crash.
+     */
+    Outputs compensate(StepContext ctx, boolean restoreSnapshot);
+
+    /** What each step would do on this stage, for {@code slipway plan}; must change nothing. */
+    default List<String> plan(StepContext ctx) {
+        return List.of();
+    }
+
+    /** Slipway's snapshots of the stage in {@code ctx}, newest first. */
+    default List<SnapshotInfo> snapshots(StepContext ctx) {
+        return List.of();
+    }
+
+    /**
+     * Restores snapshot {@code id} into the stage database (local) or into a new instance (ecs, printing how to
+     * switch). Discards writes made since the snapshot; the CLI asks the user first.
+     */
+    default void restore(StepContext ctx, String id) {
+        throw TargetException.permanent("this target cannot restore snapshots");
+    }
+}
