@@ -1,0 +1,80 @@
+package dev.slipway.aws;
+
+import dev.slipway.core.target.Outputs;
+import dev.slipway.core.target.StepContext;
+import dev.slipway.core.target.StepName;
+import dev.slipway.core.target.TargetException;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.DesiredStatus;
+import software.amazon.awssdk.services.ecs.model.Service;
+
+/**
+ * Brings back what stop-old recorded (from the journal, else from the service's tags): stops a migration task that
+ * is still running, updates the service to the previous revision and count, waits for that rollout, clears the tags.
+ * Restoring the snapshot (after the service is back) makes a new RDS instance and says how to switch; it never
+ * switches by itself.
+ */
+final class CompensateStep {
+    private final EcsClient ecs;
+    private final EcsService service;
+    private final Rollout rollout;
+    private final RestoreSnapshotStep restore;
+
+    CompensateStep(EcsClient ecs, EcsService service, Rollout rollout, RestoreSnapshotStep restore) {
+        this.ecs = ecs;
+        this.service = service;
+        this.rollout = rollout;
+        this.restore = restore;
+    }
+
+    Outputs run(StepContext ctx, boolean restoreSnapshot) {
+        stopMigration(ctx);
+        Service s = service.describe();
+        Optional<StoppedService> before = ctx.outputsOf(StepName.STOP_OLD).flatMap(StoppedService::fromOutputs)
+                .or(() -> StoppedService.fromTags(s.tags()));
+        if (before.isEmpty()) {
+            ctx.log(service.where() + " was not changed by this run (no stop-old record in the journal or its tags); "
+                    + "nothing to bring back");
+            return Outputs.of("restored", "nothing");
+        }
+        StoppedService b = before.get();
+        service.update(b.taskDefinition(), b.desiredCount());
+        ctx.log("bringing back " + b.taskDefinition() + " x" + b.desiredCount() + " on " + service.where());
+        rollout.await(ctx, b.taskDefinition(), b.desiredCount(), "restore of " + b.taskDefinition() + " on " + service.where());
+        service.untag(s.serviceArn(), StoppedService.TAG_KEYS);
+        if (restoreSnapshot) {
+            restoreSnapshot(ctx); // after the service is back: a restore makes a new instance and takes minutes
+        }
+        return Outputs.of("taskDefinition", b.taskDefinition(), "desiredCount", String.valueOf(b.desiredCount()));
+    }
+
+    private void stopMigration(StepContext ctx) {
+        String marker = MigrateStep.startedBy(ctx);
+        List<String> arns = AwsCalls.call("ListTasks startedBy " + marker, () -> ecs.listTasks(b -> b
+                .cluster(service.cluster()).startedBy(marker).desiredStatus(DesiredStatus.RUNNING))).taskArns();
+        if (arns.isEmpty()) {
+            return;
+        }
+        AwsCalls.call("DescribeTasks of the migration", () -> ecs.describeTasks(b -> b.cluster(service.cluster()).tasks(arns)))
+                .tasks().stream().filter(t -> !"STOPPED".equals(t.lastStatus())).forEach(t -> {
+                    AwsCalls.call("StopTask " + t.taskArn(), () -> ecs.stopTask(b -> b.cluster(service.cluster())
+                            .task(t.taskArn()).reason("Slipway: run " + ctx.runId() + " is being rolled back")));
+                    ctx.log("stopped migration task " + ServiceTasks.id(t.taskArn()));
+                });
+    }
+
+    private void restoreSnapshot(StepContext ctx) {
+        String id = ctx.outputsOf(StepName.SNAPSHOT).flatMap(o -> o.get("snapshot")).orElse("none");
+        if (id.equals("none")) {
+            ctx.log("snapshots.restore-on-failure is set but this run took no snapshot; not restoring");
+            return;
+        }
+        try {
+            restore.run(ctx, id);
+        } catch (TargetException e) {
+            ctx.log("could not restore snapshot " + id + ": " + e.getMessage() + "; bringing the service back anyway");
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.slipway.aws;
+
+import dev.slipway.core.target.Outputs;
+import dev.slipway.core.target.SnapshotInfo;
+import dev.slipway.core.target.StepContext;
+import dev.slipway.core.target.Target;
+import dev.slipway.images.ImageEngine;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** The {@code ecs} target of one stage: each step is its own class; this only wires and delegates. */
+final class EcsTarget implements Target {
+    private final EcsSettings settings;
+    private final RdsSnapshots snapshots;
+    private final BuildImageStep buildImage;
+    private final RegisterTaskDefinitionStep registerTaskDefinition;
+    private final SnapshotStep snapshot;
+    private final RestoreSnapshotStep restoreSnapshot;
+    private final StopOldStep stopOld;
+    private final MigrateStep migrate;
+    private final DeployStep deploy;
+    private final VerifyStep verify;
+    private final CompensateStep compensate;
+    private final PlanStep plan;
+
+    EcsTarget(EcsSettings settings, AwsClients aws, Supplier<ImageEngine> images) {
+        this.settings = settings;
+        EcsService service = new EcsService(aws.ecs(), settings.spec().cluster(), settings.spec().service());
+        ServiceTasks tasks = new ServiceTasks(aws.ecs(), service);
+        Rollout rollout = new Rollout(service, tasks, settings.poller());
+        this.snapshots = new RdsSnapshots(aws.rds(), settings.spec().rdsInstance());
+        this.buildImage = new BuildImageStep(aws.ecr(), images, settings);
+        this.registerTaskDefinition = new RegisterTaskDefinitionStep(aws.ecs(), settings);
+        this.snapshot = new SnapshotStep(aws.rds(), snapshots, settings.poller());
+        this.restoreSnapshot = new RestoreSnapshotStep(aws.rds(), snapshots, settings.poller());
+        this.stopOld = new StopOldStep(service, tasks, settings.poller());
+        this.migrate = new MigrateStep(aws.ecs(), service, new LogTail(aws.logs()), settings);
+        this.deploy = new DeployStep(service, rollout);
+        this.verify = new VerifyStep(service, rollout);
+        this.compensate = new CompensateStep(aws.ecs(), service, rollout, restoreSnapshot);
+        this.plan = new PlanStep(aws.ecr(), aws.rds(), service, settings);
+    }
+
+    /** Build, push and register the task definition: nothing that runs changes, so all of it precedes stop-old. */
+    @Override
+    public Outputs build(StepContext ctx) {
+        Outputs image = buildImage.run(ctx);
+        Outputs taskDefinition = registerTaskDefinition.run(ctx, image.require("image"));
+        Map<String, String> all = new LinkedHashMap<>(image.values());
+        all.putAll(taskDefinition.values());
+        return new Outputs(all);
+    }
+
+    @Override
+    public Outputs snapshot(StepContext ctx) {
+        return snapshot.run(ctx);
+    }
+
+    @Override
+    public Outputs stopOld(StepContext ctx) {
+        return stopOld.run(ctx);
+    }
+
+    @Override
+    public Outputs migrate(StepContext ctx) {
+        return migrate.run(ctx);
+    }
+
+    @Override
+    public Outputs deploy(StepContext ctx) {
+        return deploy.run(ctx);
+    }
+
+    @Override
+    public Outputs verify(StepContext ctx) {
+        return verify.run(ctx);
+    }
+
+    @Override
+    public Outputs compensate(StepContext ctx, boolean restoreSnapshot) {
+        return compensate.run(ctx, restoreSnapshot);
+    }
+
+    @Override
+    public List<String> plan(StepContext ctx) {
+        return plan.run(ctx);
+    }
+
+    @Override
+    public List<SnapshotInfo> snapshots(StepContext ctx) {
+        if (settings.spec().rdsInstance() == null) {
+            return List.of();
+        }
+        return snapshots.ofStage(ctx.spec().app(), ctx.stage().name()).stream().map(RdsSnapshots::info).toList();
+    }
+
+    @Override
+    public void restore(StepContext ctx, String id) {
+        restoreSnapshot.run(ctx, id);
+    }
+}

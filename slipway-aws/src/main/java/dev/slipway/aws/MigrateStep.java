@@ -1,0 +1,127 @@
+package dev.slipway.aws;
+
+import dev.slipway.core.target.Outputs;
+import dev.slipway.core.target.StepContext;
+import dev.slipway.core.target.StepName;
+import dev.slipway.core.target.TargetException;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.Container;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.DesiredStatus;
+import software.amazon.awssdk.services.ecs.model.RunTaskRequest;
+import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.Task;
+
+/**
+ * Runs the migration command as a one-off task of the NEW task definition, with the service's network configuration,
+ * waits until it has STOPPED and lets the app container's exit code decide. The tail of its CloudWatch log goes into
+ * the run log (and into the failure). A repeated attempt finds the task it started by its {@code startedBy}.
+ */
+final class MigrateStep {
+    private final EcsClient ecs;
+    private final EcsService service;
+    private final LogTail logTail;
+    private final EcsSettings settings;
+
+    MigrateStep(EcsClient ecs, EcsService service, LogTail logTail, EcsSettings settings) {
+        this.ecs = ecs;
+        this.service = service;
+        this.logTail = logTail;
+        this.settings = settings;
+    }
+
+    /** The {@code startedBy} of a run's migration task (at most 36 characters). */
+    static String startedBy(StepContext ctx) {
+        String commit = ctx.commit().replaceAll("[^A-Za-z0-9]", "");
+        String s = "slipway-r" + ctx.runId() + "-" + commit.substring(0, Math.min(12, commit.length()));
+        return s.length() > 36 ? s.substring(0, 36) : s;
+    }
+
+    Outputs run(StepContext ctx) {
+        String taskDefinition = ctx.outputsOf(StepName.BUILD).orElseThrow().require("taskDefinition");
+        String marker = startedBy(ctx);
+        String taskArn = earlierTask(marker).orElseGet(() -> start(ctx, taskDefinition, marker));
+        String where = "migration task " + ServiceTasks.id(taskArn) + " in cluster " + service.cluster();
+        ctx.log(where + " runs " + String.join(" ", ctx.spec().migrations().command()) + " from " + taskDefinition);
+        Task stopped = settings.poller().until(ctx, () -> describe(taskArn), t -> "STOPPED".equals(t.lastStatus()),
+                last -> timedOut(where, taskArn, last));
+        ContainerDefinition definition = containerDefinition(taskDefinition);
+        List<String> tail = logTail.of(definition, taskArn, settings.logTailLines());
+        tail.forEach(l -> ctx.log("migration | " + l));
+        Integer exit = stopped.containers().stream().filter(c -> c.name().equals(settings.spec().container()))
+                .findFirst().map(Container::exitCode).orElse(null);
+        if (exit == null || exit != 0) {
+            throw TargetException.permanent(where + (exit == null ? " stopped without an exit code" : " exited with " + exit)
+                    + " (" + ServiceTasks.describeStopped(stopped) + "); the old version comes back, fix the migration "
+                    + "and deploy again. Last log lines:\n  " + String.join("\n  ", tail));
+        }
+        return Outputs.of("migrationTask", taskArn, "exitCode", "0");
+    }
+
+    private Optional<String> earlierTask(String marker) {
+        for (DesiredStatus status : new DesiredStatus[] {DesiredStatus.RUNNING, DesiredStatus.STOPPED}) {
+            List<String> arns = AwsCalls.call("ListTasks startedBy " + marker, () -> ecs.listTasks(b -> b
+                    .cluster(service.cluster()).startedBy(marker).desiredStatus(status))).taskArns();
+            if (!arns.isEmpty()) {
+                return Optional.of(arns.get(0));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private String start(StepContext ctx, String taskDefinition, String marker) {
+        Service s = service.describe();
+        RunTaskRequest.Builder request = RunTaskRequest.builder().cluster(service.cluster()).taskDefinition(taskDefinition)
+                .count(1).startedBy(marker)
+                .overrides(o -> o.containerOverrides(c -> c.name(settings.spec().container())
+                        .command(ctx.spec().migrations().command())));
+        if (s.networkConfiguration() != null) {
+            request.networkConfiguration(s.networkConfiguration());
+        }
+        if (s.hasCapacityProviderStrategy() && !s.capacityProviderStrategy().isEmpty()) {
+            request.capacityProviderStrategy(s.capacityProviderStrategy());
+        } else if (s.launchType() != null) {
+            request.launchType(s.launchType());
+        }
+        if (s.platformVersion() != null) {
+            request.platformVersion(s.platformVersion());
+        }
+        RunTaskResponse r = AwsCalls.call("RunTask of " + taskDefinition + " in cluster " + service.cluster(),
+                () -> ecs.runTask(request.build()));
+        if (r.tasks().isEmpty()) {
+            throw TargetException.permanent("RunTask of the migration in cluster " + service.cluster() + " started no task: "
+                    + r.failures().stream().map(f -> f.arn() + " " + f.reason() + " " + f.detail()).toList()
+                    + "; check the cluster's capacity and the task definition's cpu/memory");
+        }
+        return r.tasks().get(0).taskArn();
+    }
+
+    private Task describe(String taskArn) {
+        return AwsCalls.call("DescribeTasks " + taskArn, () -> ecs.describeTasks(b -> b.cluster(service.cluster()).tasks(taskArn)))
+                .tasks().stream().findFirst()
+                .orElseThrow(() -> TargetException.permanent("migration task " + taskArn + " vanished from cluster "
+                        + service.cluster()));
+    }
+
+    private ContainerDefinition containerDefinition(String taskDefinition) {
+        return AwsCalls.call("DescribeTaskDefinition " + taskDefinition, () -> ecs.describeTaskDefinition(b -> b
+                        .taskDefinition(taskDefinition))).taskDefinition().containerDefinitions().stream()
+                .filter(c -> c.name().equals(settings.spec().container())).findFirst()
+                .orElseThrow(() -> TargetException.permanent(taskDefinition + " has no container " + settings.spec().container()));
+    }
+
+    private TargetException timedOut(String where, String taskArn, Task last) {
+        try {
+            AwsCalls.call("StopTask " + taskArn, () -> ecs.stopTask(b -> b.cluster(service.cluster()).task(taskArn)
+                    .reason("Slipway: migration timed out")));
+        } catch (TargetException e) {
+            // the compensation stops it again
+        }
+        return TargetException.permanent(where + " did not stop within migrations.timeout (last status "
+                + (last == null ? "unknown" : last.lastStatus()) + "); Slipway stopped it. Raise migrations.timeout "
+                + "or make the migration faster");
+    }
+}

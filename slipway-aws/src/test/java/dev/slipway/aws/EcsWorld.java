@@ -1,0 +1,245 @@
+package dev.slipway.aws;
+
+import dev.slipway.core.engine.Engine;
+import dev.slipway.core.engine.EngineOptions;
+import dev.slipway.core.journal.Journal;
+import dev.slipway.core.journal.Journals;
+import dev.slipway.core.journal.LogLine;
+import dev.slipway.core.journal.RunKind;
+import dev.slipway.core.journal.RunView;
+import dev.slipway.core.spec.EcsSpec;
+import dev.slipway.core.spec.SlipwaySpec;
+import dev.slipway.core.spec.SpecLoader;
+import dev.slipway.core.target.Target;
+import dev.slipway.images.ImageEngine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ecs.model.AssignPublicIp;
+import software.amazon.awssdk.services.ecs.model.LaunchType;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.ServiceField;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+import software.amazon.awssdk.services.ecs.model.TaskDefinitionField;
+import software.amazon.awssdk.services.ecs.model.Tag;
+
+/**
+ * An ecs stage on moto, as a user would have it before Slipway's first deploy: cluster, a Fargate awsvpc service on
+ * revision 1 with 2 tasks, an RDS instance, a log group, plus the project directory with slipway.yml and the task
+ * definition template. {@link #admin} talks to moto directly (the tests' view); targets may go through a proxy.
+ */
+final class EcsWorld implements AutoCloseable {
+    static final String REGION = "us-east-1";
+    static final String CLUSTER = "slipway";
+    static final String SERVICE = "hello";
+    static final String FAMILY = "hello";
+    static final String INSTANCE = "hello-staging";
+    static final String LOG_GROUP = "/ecs/hello";
+    static final String LOG_PREFIX = "hello";
+    static final String STAGE = "staging";
+    static final StaticCredentialsProvider CREDENTIALS = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
+
+    final MotoServer moto;
+    final Path dir;
+    final AwsClients admin;
+    final String initialTaskDefinition;
+    private String subnet;
+    private String securityGroup;
+
+    private EcsWorld(MotoServer moto, Path dir) {
+        this.moto = moto;
+        this.dir = dir;
+        this.admin = AwsClients.create(ecsSpec(moto.endpoint()), CREDENTIALS);
+        writeTemplate();
+        this.initialTaskDefinition = createStage();
+    }
+
+    /** A fresh stage on the shared moto (emptied first). */
+    static EcsWorld create(Path dir) {
+        MotoServer moto = MotoServer.shared();
+        moto.reset();
+        return new EcsWorld(moto, dir);
+    }
+
+    static EcsWorld on(MotoServer moto, Path dir) {
+        return new EcsWorld(moto, dir);
+    }
+
+    static EcsSpec ecsSpec(String endpoint) {
+        return new EcsSpec(REGION, CLUSTER, SERVICE, "task.json", "app", "hello", INSTANCE, null, endpoint);
+    }
+
+    /** slipway.yml for a stage whose AWS endpoint is {@code endpoint}, with the given deploy timeout. */
+    SlipwaySpec spec(String endpoint, String deployTimeout) {
+        return specOn(dir, endpoint, deployTimeout);
+    }
+
+    static SlipwaySpec specOn(Path dir, String endpoint, String deployTimeout) {
+        String yaml = """
+                app: hello
+                build:
+                  context: .
+                migrations:
+                  command: [java, -jar, /app/hello.jar, migrate]
+                  timeout: 20s
+                health:
+                  timeout: 20s
+                timeouts:
+                  stop: 20s
+                  deploy: %s
+                  compensate: 30s
+                stages:
+                  staging:
+                    branch: main
+                    target: ecs
+                    replicas: 1
+                    environment:
+                      GREETING: hi
+                    snapshots:
+                      keep: 2
+                    ecs:
+                      region: %s
+                      cluster: %s
+                      service: %s
+                      task-definition: task.json
+                      ecr-repository: hello
+                      rds-instance: %s
+                      endpoint: %s
+                """.formatted(deployTimeout, REGION, CLUSTER, SERVICE, INSTANCE, endpoint);
+        return new SpecLoader(Set.of("ecs", "local")).parse(yaml, "slipway.yml", dir);
+    }
+
+    SlipwaySpec spec(String endpoint) {
+        return spec(endpoint, "20s");
+    }
+
+    static EcsTarget target(SlipwaySpec spec, ImageEngine images) {
+        EcsSpec ecs = spec.stage(STAGE).orElseThrow().ecs();
+        return new EcsTarget(EcsSettings.of(ecs).withRegistryOverride("registry.test:5000"),
+                AwsClients.create(ecs, CREDENTIALS), () -> images);
+    }
+
+    static Engine engine(SlipwaySpec spec, Target target, Path journal) {
+        Journal j = Journals.open("jdbc:sqlite:" + journal, null, null);
+        return new Engine(j, spec, stage -> target, EngineOptions.defaults(Duration.ofSeconds(5)));
+    }
+
+    static RunView deploy(Engine engine, String commit) {
+        long id = engine.request(STAGE, commit, RunKind.DEPLOY, "test").id();
+        return engine.run(id, dev.slipway.core.engine.RunListener.NONE);
+    }
+
+    static List<String> logs(Path journal, long runId) {
+        return Journals.open("jdbc:sqlite:" + journal, null, null).logs(runId).stream().map(LogLine::line).toList();
+    }
+
+    Service service() {
+        return admin.ecs().describeServices(b -> b.cluster(CLUSTER).services(SERVICE).include(ServiceField.TAGS))
+                .services().get(0);
+    }
+
+    Map<String, String> serviceTags() {
+        return service().tags().stream().collect(Collectors.toMap(Tag::key, Tag::value));
+    }
+
+    TaskDefinition taskDefinition(String arn) {
+        return admin.ecs().describeTaskDefinition(b -> b.taskDefinition(arn)).taskDefinition();
+    }
+
+    List<Tag> taskDefinitionTags(String arn) {
+        return admin.ecs().describeTaskDefinition(b -> b.taskDefinition(arn).include(TaskDefinitionField.TAGS)).tags();
+    }
+
+    /** What the awslogs driver would have written for a task's app container. */
+    void writeLog(String taskArn, List<String> lines) {
+        String stream = LOG_PREFIX + "/app/" + ServiceTasks.id(taskArn);
+        admin.logs().createLogStream(b -> b.logGroupName(LOG_GROUP).logStreamName(stream));
+        long now = System.currentTimeMillis();
+        admin.logs().putLogEvents(b -> b.logGroupName(LOG_GROUP).logStreamName(stream).logEvents(lines.stream()
+                .map(l -> software.amazon.awssdk.services.cloudwatchlogs.model.InputLogEvent.builder().timestamp(now).message(l).build())
+                .toList()));
+    }
+
+    String subnet() {
+        return subnet;
+    }
+
+    String securityGroup() {
+        return securityGroup;
+    }
+
+    /** A task of the service that ECS started from {@code taskDefinition} and stopped for {@code reason}. */
+    String stoppedServiceTask(String taskDefinition, String reason) {
+        String arn = admin.ecs().runTask(b -> b.cluster(CLUSTER).taskDefinition(taskDefinition).group("service:" + SERVICE)
+                .launchType(LaunchType.FARGATE).networkConfiguration(n -> n.awsvpcConfiguration(a -> a.subnets(subnet)
+                        .securityGroups(securityGroup)))).tasks().get(0).taskArn();
+        admin.ecs().stopTask(b -> b.cluster(CLUSTER).task(arn).reason(reason));
+        return arn;
+    }
+
+    private String createStage() {
+        admin.ecs().createCluster(b -> b.clusterName(CLUSTER));
+        String arn = admin.ecs().registerTaskDefinition(b -> b.family(FAMILY).networkMode("awsvpc")
+                .requiresCompatibilitiesWithStrings("FARGATE").cpu("256").memory("512")
+                .containerDefinitions(software.amazon.awssdk.services.ecs.model.ContainerDefinition.builder().name("app")
+                        .image("hello:initial").memory(512).essential(true).build()))
+                .taskDefinition().taskDefinitionArn();
+        try (Ec2Client ec2 = Ec2Client.builder().region(Region.of(REGION)).credentialsProvider(CREDENTIALS)
+                .endpointOverride(URI.create(moto.endpoint())).httpClient(UrlConnectionHttpClient.create()).build()) {
+            subnet = ec2.describeSubnets().subnets().get(0).subnetId();
+            securityGroup = ec2.describeSecurityGroups().securityGroups().get(0).groupId();
+            admin.ecs().createService(b -> b.cluster(CLUSTER).serviceName(SERVICE).taskDefinition(arn)
+                    .desiredCount(MotoServer.SERVICE_RUNNING).launchType(LaunchType.FARGATE)
+                    .networkConfiguration(n -> n.awsvpcConfiguration(a -> a.subnets(subnet).securityGroups(securityGroup)
+                            .assignPublicIp(AssignPublicIp.DISABLED))));
+        }
+        admin.rds().createDBInstance(b -> b.dbInstanceIdentifier(INSTANCE).dbInstanceClass("db.t3.micro").engine("postgres")
+                .allocatedStorage(20).masterUsername("hello").masterUserPassword("not-a-secret-1"));
+        admin.logs().createLogGroup(b -> b.logGroupName(LOG_GROUP));
+        return arn;
+    }
+
+    private void writeTemplate() {
+        try {
+            Files.writeString(dir.resolve("task.json"), """
+                    {
+                      "family": "hello",
+                      "networkMode": "awsvpc",
+                      "requiresCompatibilities": ["FARGATE"],
+                      "cpu": "256",
+                      "memory": "512",
+                      "containerDefinitions": [{
+                        "name": "app",
+                        "image": "filled-in-by-slipway",
+                        "memory": 512,
+                        "essential": true,
+                        "portMappings": [{"containerPort": 8080, "protocol": "tcp"}],
+                        "environment": [{"name": "FROM_TEMPLATE", "value": "yes"}, {"name": "STAGE", "value": "wrong"}],
+                        "logConfiguration": {"logDriver": "awslogs", "options": {
+                          "awslogs-group": "/ecs/hello", "awslogs-region": "us-east-1", "awslogs-stream-prefix": "hello"}}
+                      }]
+                    }
+                    """);
+            Files.writeString(dir.resolve("Containerfile"), "FROM scratch\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        admin.close();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.slipway.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slipway.core.target.TargetException;
+import dev.slipway.core.target.TargetProvider;
+import java.util.List;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.ecs.model.Tag;
+
+class SmallPartsTest {
+    @Test
+    void stoppedService_throughTags_roundTrips() {
+        StoppedService s = new StoppedService("arn:aws:ecs:eu-west-1:1:task-definition/web:7", 3, 12, "abc");
+        List<Tag> tags = s.toTags().entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+        assertThat(StoppedService.fromTags(tags)).contains(s);
+        assertThat(StoppedService.fromOutputs(s.toOutputs("service")).orElseThrow().desiredCount()).isEqualTo(3);
+    }
+
+    @Test
+    void stoppedService_unreadableTags_isEmpty() {
+        assertThat(StoppedService.fromTags(List.of(Tag.builder().key(StoppedService.TAG_TASK_DEFINITION).value("x").build(),
+                Tag.builder().key(StoppedService.TAG_DESIRED_COUNT).value("lots").build()))).isEmpty();
+    }
+
+    @Test
+    void awsCalls_throttlingAndServerErrors_areTransient_restPermanent() {
+        assertThat(failure("ThrottlingException", 400).isTransient()).isTrue();
+        assertThat(failure("InternalError", 503).isTransient()).isTrue();
+        assertThat(failure("InvalidParameterException", 400).isTransient()).isFalse();
+        TargetException denied = failure("AccessDeniedException", 400);
+        assertThat(denied.isTransient()).isFalse();
+        assertThat(denied.getMessage()).contains("UpdateService of service web", "AccessDeniedException", "docs/aws.md");
+    }
+
+    @Test
+    void rdsSnapshotId_followsRdsRules() {
+        assertThat(RdsSnapshots.idFor("Hello_App", "staging", 42, "0123456789abcdef0123"))
+                .isEqualTo("slipway-hello-app-staging-r42-0123456789ab").matches("[a-z][a-z0-9-]*[a-z0-9]").doesNotContain("--");
+    }
+
+    @Test
+    void provider_isFoundByServiceLoaderAsEcs() {
+        assertThat(ServiceLoader.load(TargetProvider.class).stream().map(p -> p.get().type())).contains("ecs");
+    }
+
+    private static TargetException failure(String code, int status) {
+        AwsServiceException e = AwsServiceException.builder().statusCode(status)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage("message").build()).build();
+        try {
+            AwsCalls.call("UpdateService of service web", () -> {
+                throw e;
+            });
+            throw new AssertionError("no failure");
+        } catch (TargetException t) {
+            return t;
+        }
+    }
+}
