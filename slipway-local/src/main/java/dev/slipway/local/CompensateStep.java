@@ -33,7 +33,7 @@ final class CompensateStep {
             ctx.log("nothing was serving stage " + ctx.stage().name() + " before this run: nothing to start again");
             return Outputs.of("restored", "none");
         }
-        List<Containers.Box> boxes = replicas.ensureCreated(ctx, previous.runId(), previous.commit(), previous.image(),
+        List<Containers.Box> boxes = replicas.ensureCreated(ctx, previous.runId(), previous.key(), previous.commit(), previous.image(),
                 previous.replicas(), ctx::log);
         for (Containers.Box b : boxes) {
             if (!b.running()) {
@@ -50,7 +50,7 @@ final class CompensateStep {
 
     private void removeThisRun(StepContext ctx) {
         for (Containers.Box b : containers.list(Labels.stage(ctx))) {
-            if (PreviousRelease.runOf(b) == ctx.runId()) {
+            if (Labels.isThisRun(ctx, b)) {
                 containers.remove(b.id());
                 ctx.log("removed " + b.name());
             }

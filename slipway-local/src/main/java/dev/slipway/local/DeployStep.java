@@ -16,7 +16,7 @@ final class DeployStep {
 
     Outputs run(StepContext ctx) {
         String image = LocalSettings.newImage(ctx);
-        List<Containers.Box> boxes = replicas.ensureCreated(ctx, ctx.runId(), ctx.commit(), image, ctx.stage().replicas(), ctx::log);
+        List<Containers.Box> boxes = replicas.ensureCreated(ctx, ctx.runId(), ctx.runKey(), ctx.commit(), image, ctx.stage().replicas(), ctx::log);
         for (Containers.Box b : boxes) {
             if (!b.running()) {
                 containers.start(b.id());

@@ -13,6 +13,8 @@ final class Labels {
     static final String STAGE = "slipway.stage";
     static final String COMMIT = "slipway.commit";
     static final String RUN = "slipway.run";
+    /** The run's key, unique across journals ({@link StepContext#runKey()}): what identifies a run's containers. */
+    static final String RUN_KEY = "slipway.run-key";
     static final String ROLE = "slipway.role";
     static final String REPLICA = "slipway.replica";
     static final String PORT = "slipway.port";
@@ -34,22 +36,41 @@ final class Labels {
         return m;
     }
 
-    /** The filter for containers of {@code role} made by run {@code runId}. */
-    static Map<String, String> run(StepContext ctx, String role, long runId) {
+    /** The filter for containers of {@code role} made by the run with key {@code runKey}. */
+    static Map<String, String> run(StepContext ctx, String role, String runKey) {
         Map<String, String> m = new LinkedHashMap<>(role(ctx, role));
-        m.put(RUN, String.valueOf(runId));
+        m.put(RUN_KEY, runKey);
         return m;
     }
 
-    /** Labels of a container of {@code role} for run {@code runId} deploying {@code commit}. */
-    static Map<String, String> of(StepContext ctx, String role, long runId, String commit) {
-        Map<String, String> m = new LinkedHashMap<>(run(ctx, role, runId));
+    /** Labels of a container of {@code role} for run {@code runId} (key {@code runKey}) deploying {@code commit}. */
+    static Map<String, String> of(StepContext ctx, String role, long runId, String runKey, String commit) {
+        Map<String, String> m = new LinkedHashMap<>(run(ctx, role, runKey));
+        m.put(RUN, String.valueOf(runId));
         m.put(COMMIT, commit);
         return m;
     }
 
-    /** {@code <app>-<stage>-<runId>-<suffix>}, the container name. */
-    static String name(StepContext ctx, long runId, String suffix) {
-        return ctx.spec().app() + "-" + ctx.stage().name() + "-" + runId + "-" + suffix;
+    /** {@code <app>-<stage>-<runKey>-<suffix>} with the key's dot as a dash: unique even across journals. */
+    static String name(StepContext ctx, String runKey, String suffix) {
+        return ctx.spec().app() + "-" + ctx.stage().name() + "-" + runKey.replace('.', '-') + "-" + suffix;
+    }
+
+    /** The key of run {@code runId} of the same journal as the run in {@code ctx}. */
+    static String keyFor(StepContext ctx, long runId) {
+        String key = ctx.runKey();
+        int dot = key.indexOf('.');
+        return dot < 0 ? String.valueOf(runId) : runId + key.substring(dot);
+    }
+
+    /** The run key a container carries (its run number for containers labelled before keys existed). */
+    static String keyOf(Containers.Box box) {
+        String key = box.label(RUN_KEY);
+        return key != null ? key : box.label(RUN);
+    }
+
+    /** Whether the container was made by the run in {@code ctx}, not by a run of the same number in another journal. */
+    static boolean isThisRun(StepContext ctx, Containers.Box box) {
+        return ctx.runKey().equals(keyOf(box));
     }
 }

@@ -71,14 +71,14 @@ final class MigrateStep {
     }
 
     private Containers.Box existingOrCreate(StepContext ctx, List<String> command) {
-        List<Containers.Box> found = containers.list(Labels.run(ctx, Labels.MIGRATE, ctx.runId()));
+        List<Containers.Box> found = containers.list(Labels.run(ctx, Labels.MIGRATE, ctx.runKey()));
         if (!found.isEmpty()) {
             return containers.inspect(found.get(0).id());
         }
         Map<String, String> env = new java.util.LinkedHashMap<>(ctx.appEnvironment());
-        Containers.Spec spec = new Containers.Spec(Labels.name(ctx, ctx.runId(), "migrate"), LocalSettings.newImage(ctx),
+        Containers.Spec spec = new Containers.Spec(Labels.name(ctx, ctx.runKey(), "migrate"), LocalSettings.newImage(ctx),
                 command.subList(0, 1), command.subList(1, command.size()), env,
-                Labels.of(ctx, Labels.MIGRATE, ctx.runId(), ctx.commit()), LocalSettings.local(ctx).network(), 0, 0);
+                Labels.of(ctx, Labels.MIGRATE, ctx.runId(), ctx.runKey(), ctx.commit()), LocalSettings.local(ctx).network(), 0, 0);
         return containers.inspect(containers.create(spec));
     }
 }

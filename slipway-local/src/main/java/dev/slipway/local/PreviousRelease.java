@@ -14,11 +14,12 @@ import java.util.stream.Collectors;
  * any process. Its containers are kept (stopped) until a later release is verified healthy.
  *
  * @param runId      the run that deployed it; 0 when nothing was serving
+ * @param key        that run's key, which its containers carry (see {@link Labels#RUN_KEY})
  * @param image      its image id, to recreate a replica that went missing
  * @param containers its container ids, ordered by replica
  */
-record PreviousRelease(long runId, String commit, String image, List<String> containers, List<String> names) {
-    static final PreviousRelease NONE = new PreviousRelease(0, "", "", List.of(), List.of());
+record PreviousRelease(long runId, String key, String commit, String image, List<String> containers, List<String> names) {
+    static final PreviousRelease NONE = new PreviousRelease(0, "", "", "", List.of(), List.of());
 
     PreviousRelease {
         containers = List.copyOf(containers);
@@ -38,18 +39,18 @@ record PreviousRelease(long runId, String commit, String image, List<String> con
      * are left, else those of the newest other run that still has a running container, else none.
      */
     static PreviousRelease find(StepContext ctx, List<Containers.Box> servers) {
-        List<Containers.Box> others = servers.stream().filter(b -> runOf(b) != ctx.runId() && runOf(b) > 0).toList();
-        Optional<Long> journaled = ctx.previousRelease().map(StepContext.Release::runId)
-                .filter(id -> others.stream().anyMatch(b -> runOf(b) == id));
-        Optional<Long> run = journaled.or(() -> others.stream().filter(Containers.Box::running)
-                .map(PreviousRelease::runOf).max(Comparator.naturalOrder()));
-        return run.map(id -> of(others.stream().filter(b -> runOf(b) == id).toList())).orElse(NONE);
+        List<Containers.Box> others = servers.stream().filter(b -> !Labels.isThisRun(ctx, b) && runOf(b) > 0).toList();
+        Optional<String> journaled = ctx.previousRelease().map(r -> Labels.keyFor(ctx, r.runId()))
+                .filter(key -> others.stream().anyMatch(b -> key.equals(Labels.keyOf(b))));
+        Optional<String> run = journaled.or(() -> others.stream().filter(Containers.Box::running)
+                .max(Comparator.comparingLong(PreviousRelease::runOf)).map(Labels::keyOf));
+        return run.map(key -> of(others.stream().filter(b -> key.equals(Labels.keyOf(b))).toList())).orElse(NONE);
     }
 
     private static PreviousRelease of(List<Containers.Box> boxes) {
         List<Containers.Box> sorted = boxes.stream().sorted(Comparator.comparingInt(Replicas::index)).toList();
         Containers.Box first = sorted.get(0);
-        return new PreviousRelease(runOf(first), first.label(Labels.COMMIT), first.imageId(),
+        return new PreviousRelease(runOf(first), Labels.keyOf(first), first.label(Labels.COMMIT), first.imageId(),
                 sorted.stream().map(Containers.Box::id).toList(), sorted.stream().map(Containers.Box::name).toList());
     }
 
@@ -64,6 +65,7 @@ record PreviousRelease(long runId, String commit, String image, List<String> con
     /** Adds this release to stop-old's outputs. */
     void putInto(Map<String, String> out) {
         out.put("previousRun", String.valueOf(runId));
+        out.put("previousRunKey", key);
         out.put("previousCommit", commit);
         out.put("previousImage", image);
         out.put("previousContainers", String.join(",", containers));
@@ -74,7 +76,7 @@ record PreviousRelease(long runId, String commit, String image, List<String> con
     /** Reads what {@link #putInto} wrote; empty when the outputs are not stop-old's. */
     static Optional<PreviousRelease> fromOutputs(Outputs out) {
         return out.get("previousRun").map(run -> new PreviousRelease(Long.parseLong(run),
-                out.get("previousCommit").orElse(""), out.get("previousImage").orElse(""),
+                out.get("previousRunKey").orElse(run), out.get("previousCommit").orElse(""), out.get("previousImage").orElse(""),
                 split(out.get("previousContainers").orElse("")), split(out.get("previousNames").orElse(""))));
     }
 

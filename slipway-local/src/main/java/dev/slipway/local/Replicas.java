@@ -16,24 +16,24 @@ final class Replicas {
         this.containers = containers;
     }
 
-    /** The server containers of run {@code runId} on the stage, ordered by replica. */
-    List<Containers.Box> ofRun(StepContext ctx, long runId) {
-        List<Containers.Box> boxes = new ArrayList<>(containers.list(Labels.run(ctx, Labels.SERVER, runId)));
+    /** The server containers of the run with key {@code runKey} on the stage, ordered by replica. */
+    List<Containers.Box> ofRun(StepContext ctx, String runKey) {
+        List<Containers.Box> boxes = new ArrayList<>(containers.list(Labels.run(ctx, Labels.SERVER, runKey)));
         boxes.sort(Comparator.comparingInt(Replicas::index));
         return boxes;
     }
 
     /** Creates whichever of replicas {@code 0..count-1} of run {@code runId} do not exist yet; returns all of them. */
-    List<Containers.Box> ensureCreated(StepContext ctx, long runId, String commit, String image, int count,
+    List<Containers.Box> ensureCreated(StepContext ctx, long runId, String runKey, String commit, String image, int count,
                                        Consumer<String> log) {
-        List<Containers.Box> existing = ofRun(ctx, runId);
+        List<Containers.Box> existing = ofRun(ctx, runKey);
         Map<Integer, Containers.Box> byIndex = new LinkedHashMap<>();
         existing.forEach(b -> byIndex.put(index(b), b));
         Map<String, String> env = null;
         for (int i = 0; i < count; i++) {
             if (!byIndex.containsKey(i)) {
                 env = env == null ? ctx.appEnvironment() : env;
-                Containers.Spec spec = spec(ctx, runId, commit, image, i, env);
+                Containers.Spec spec = spec(ctx, runId, runKey, commit, image, i, env);
                 String id = containers.create(spec);
                 log.accept("created " + spec.name() + " from " + LocalSettings.shortId(image) + " (port " + spec.hostPort() + ")");
                 byIndex.put(i, containers.inspect(id));
@@ -43,17 +43,18 @@ final class Replicas {
     }
 
     /** The container of replica {@code i}; in host networking the app is told its port through {@code PORT}. */
-    static Containers.Spec spec(StepContext ctx, long runId, String commit, String image, int i, Map<String, String> appEnv) {
+    static Containers.Spec spec(StepContext ctx, long runId, String runKey, String commit, String image, int i,
+                                Map<String, String> appEnv) {
         int hostPort = LocalSettings.hostPort(ctx, i);
         Map<String, String> env = new LinkedHashMap<>(appEnv);
         env.put("APP_VERSION", commit);
         if (LocalSettings.hostNetwork(ctx)) {
             env.put("PORT", String.valueOf(hostPort));
         }
-        Map<String, String> labels = new LinkedHashMap<>(Labels.of(ctx, Labels.SERVER, runId, commit));
+        Map<String, String> labels = new LinkedHashMap<>(Labels.of(ctx, Labels.SERVER, runId, runKey, commit));
         labels.put(Labels.REPLICA, String.valueOf(i));
         labels.put(Labels.PORT, String.valueOf(hostPort));
-        return new Containers.Spec(Labels.name(ctx, runId, String.valueOf(i)), image, List.of(), List.of(), env, labels,
+        return new Containers.Spec(Labels.name(ctx, runKey, String.valueOf(i)), image, List.of(), List.of(), env, labels,
                 LocalSettings.local(ctx).network(), hostPort, ctx.spec().health().port());
     }
 

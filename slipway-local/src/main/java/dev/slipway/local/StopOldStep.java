@@ -31,10 +31,10 @@ final class StopOldStep {
         List<Containers.Box> servers = containers.list(Labels.role(ctx, Labels.SERVER));
         PreviousRelease previous = PreviousRelease.find(ctx, servers);
         removeLeftovers(ctx, servers, previous);
-        List<Containers.Box> created = replicas.ensureCreated(ctx, ctx.runId(), ctx.commit(), LocalSettings.newImage(ctx),
+        List<Containers.Box> created = replicas.ensureCreated(ctx, ctx.runId(), ctx.runKey(), ctx.commit(), LocalSettings.newImage(ctx),
                 ctx.stage().replicas(), ctx::log);
         List<Containers.Box> running = servers.stream()
-                .filter(b -> PreviousRelease.runOf(b) != ctx.runId() && b.running()).toList();
+                .filter(b -> !Labels.isThisRun(ctx, b) && b.running()).toList();
         Duration grace = LocalSettings.local(ctx).stopGrace();
         ctx.log(running.isEmpty() ? "nothing is running on stage " + ctx.stage().name()
                 : "stopping " + names(running) + " (grace " + grace.toSeconds() + " s); previous release: " + previous.describe());
@@ -49,9 +49,9 @@ final class StopOldStep {
     /** Stopped containers of runs that are neither this one nor the previous release, and finished migrations. */
     private void removeLeftovers(StepContext ctx, List<Containers.Box> servers, PreviousRelease previous) {
         List<Containers.Box> leftovers = new ArrayList<>(servers.stream().filter(b -> !b.running()
-                && PreviousRelease.runOf(b) != ctx.runId() && PreviousRelease.runOf(b) != previous.runId()).toList());
+                && !Labels.isThisRun(ctx, b) && !Labels.keyOf(b).equals(previous.key())).toList());
         leftovers.addAll(containers.list(Labels.role(ctx, Labels.MIGRATE)).stream()
-                .filter(b -> !b.running() && PreviousRelease.runOf(b) != ctx.runId()).toList());
+                .filter(b -> !b.running() && !Labels.isThisRun(ctx, b)).toList());
         for (Containers.Box b : leftovers) {
             containers.remove(b.id());
             ctx.log("removed leftover container " + b.name());

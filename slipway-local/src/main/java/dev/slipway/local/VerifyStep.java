@@ -20,7 +20,7 @@ final class VerifyStep {
     }
 
     Outputs run(StepContext ctx) {
-        List<Containers.Box> boxes = replicas.ofRun(ctx, ctx.runId());
+        List<Containers.Box> boxes = replicas.ofRun(ctx, ctx.runKey());
         if (boxes.size() != ctx.stage().replicas()) {
             throw dev.slipway.core.target.TargetException.permanent("expected " + ctx.stage().replicas() + " replica(s) of run "
                     + ctx.runId() + " but found " + boxes.size() + " (" + StopOldStep.names(boxes) + "); were containers removed by hand?");
@@ -34,7 +34,7 @@ final class VerifyStep {
 
     private void removeStopped(StepContext ctx) {
         for (Containers.Box b : containers.list(Labels.stage(ctx))) {
-            boolean otherRun = PreviousRelease.runOf(b) != ctx.runId();
+            boolean otherRun = !Labels.isThisRun(ctx, b);
             boolean myMigration = !otherRun && Labels.MIGRATE.equals(b.label(Labels.ROLE));
             if (!b.running() && (otherRun || myMigration)) {
                 containers.remove(b.id());

@@ -26,6 +26,7 @@ final class FixedContext implements StepContext {
     final List<String> log = new CopyOnWriteArrayList<>();
     final Map<String, String> env = new LinkedHashMap<>();
     Release previous;
+    String runKey;
     Clock clock = Clock.systemUTC();
     Duration timeout = Duration.ofMinutes(1);
     StepName step = StepName.BUILD;
@@ -53,6 +54,11 @@ final class FixedContext implements StepContext {
     @Override
     public long runId() {
         return runId;
+    }
+
+    @Override
+    public String runKey() {
+        return runKey == null ? String.valueOf(runId) : runKey;
     }
 
     @Override

@@ -165,10 +165,12 @@ final class HelloStage implements AutoCloseable {
     }
 
     /** The stage's containers now, as "name state" lines. */
+    /** The stage's containers as "name state", with the journal key left out of the name (it is random per journal). */
     List<String> containers() {
         return docker.listContainersCmd().withShowAll(true)
                 .withLabelFilter(Map.of(Labels.APP, APP, Labels.STAGE, stage)).exec().stream()
-                .map(c -> c.getNames()[0].replaceFirst("^/", "") + " " + c.getState()).sorted().toList();
+                .map(c -> c.getNames()[0].replaceFirst("^/", "").replaceFirst("^(.*-\\d+)-[0-9a-z]+(-[^-]+)$", "$1$2")
+                        + " " + c.getState()).sorted().toList();
     }
 
     @Override

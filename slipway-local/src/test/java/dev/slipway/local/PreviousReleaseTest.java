@@ -50,7 +50,7 @@ class PreviousReleaseTest {
 
     @Test
     void outputs_roundTrip_keepsEveryField() {
-        PreviousRelease p = new PreviousRelease(4, "c4", "sha256:i", List.of("a", "b"), List.of("n-0", "n-1"));
+        PreviousRelease p = new PreviousRelease(4, "4", "c4", "sha256:i", List.of("a", "b"), List.of("n-0", "n-1"));
         Map<String, String> out = new HashMap<>();
         p.putInto(out);
 

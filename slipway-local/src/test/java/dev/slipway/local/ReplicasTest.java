@@ -13,12 +13,12 @@ class ReplicasTest {
     void spec_hostNetwork_tellsTheAppItsPortAndLabelsEverything() {
         FixedContext ctx = new FixedContext(Specs.local("host", 2), "staging", 9, "abc").at(StepName.DEPLOY);
 
-        Containers.Spec spec = Replicas.spec(ctx, 9, "abc", "sha256:x", 1, Map.of("STAGE", "staging", "PORT", "1"));
+        Containers.Spec spec = Replicas.spec(ctx, 9, "9.k3y", "abc", "sha256:x", 1, Map.of("STAGE", "staging", "PORT", "1"));
 
-        assertThat(spec.name()).isEqualTo("hello-staging-9-1");
+        assertThat(spec.name()).isEqualTo("hello-staging-9-k3y-1");
         assertThat(spec.env()).containsEntry("PORT", "19001").containsEntry("APP_VERSION", "abc");
         assertThat(spec.labels()).containsEntry(Labels.APP, "hello").containsEntry(Labels.STAGE, "staging")
-                .containsEntry(Labels.RUN, "9").containsEntry(Labels.COMMIT, "abc").containsEntry(Labels.ROLE, "server")
+                .containsEntry(Labels.RUN, "9").containsEntry(Labels.RUN_KEY, "9.k3y").containsEntry(Labels.COMMIT, "abc").containsEntry(Labels.ROLE, "server")
                 .containsEntry(Labels.REPLICA, "1").containsEntry(Labels.PORT, "19001");
         assertThat(spec.network()).isEqualTo("host");
     }
@@ -27,7 +27,7 @@ class ReplicasTest {
     void spec_bridgeNetwork_publishesTheHostPortToTheHealthPort() {
         FixedContext ctx = new FixedContext(Specs.local("bridge", 1), "staging", 9, "abc").at(StepName.DEPLOY);
 
-        Containers.Spec spec = Replicas.spec(ctx, 9, "abc", "sha256:x", 0, Map.of());
+        Containers.Spec spec = Replicas.spec(ctx, 9, "9", "abc", "sha256:x", 0, Map.of());
 
         assertThat(spec.env()).doesNotContainKey("PORT");
         assertThat(spec.hostPort()).isEqualTo(19000);

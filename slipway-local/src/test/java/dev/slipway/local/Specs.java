@@ -30,7 +30,8 @@ final class Specs {
     }
 
     static Map<String, String> labels(long run, String role, int replica) {
-        return Map.of(Labels.APP, "hello", Labels.STAGE, "staging", Labels.RUN, String.valueOf(run), Labels.ROLE, role,
+        return Map.of(Labels.APP, "hello", Labels.STAGE, "staging", Labels.RUN, String.valueOf(run),
+                Labels.RUN_KEY, String.valueOf(run), Labels.ROLE, role,
                 Labels.COMMIT, "commit" + run, Labels.REPLICA, String.valueOf(replica), Labels.PORT, String.valueOf(19000 + replica));
     }
 }

@@ -62,6 +62,21 @@ class StepsTest {
     }
 
     @Test
+    void stopOld_containersOfTheSameRunNumberFromAnotherJournal_areStoppedAsTheOldReleaseNotReused() {
+        Map<String, String> foreign = new java.util.HashMap<>(Specs.labels(1, Labels.SERVER, 0));
+        foreign.put(Labels.RUN_KEY, "1.oldjournal");
+        engine.add("hello-staging-1-oldjournal-0", "running", foreign);
+        FixedContext ctx = ctx(1, 1, StepName.STOP_OLD);
+        ctx.runKey = "1.newjournal";
+
+        Outputs out = new StopOldStep(engine, pool).run(ctx);
+
+        assertThat(out.values()).containsEntry("previousRunKey", "1.oldjournal").containsEntry("stopped", "1");
+        assertThat(engine.calls).anyMatch(c -> c.startsWith("create hello-staging-1-newjournal-0"));
+        assertThat(engine.boxes.get("id-hello-staging-1-oldjournal-0").state()).isEqualTo("exited");
+    }
+
+    @Test
     void stopOld_leftoversOfOtherRuns_areRemovedButThePreviousReleaseIsKept() {
         engine.add("hello-staging-2-0", "exited", Specs.labels(2, Labels.SERVER, 0));
         engine.add("hello-staging-3-migrate", "exited", Specs.labels(3, Labels.MIGRATE, 0));

@@ -162,7 +162,7 @@ public final class Engine implements AutoCloseable {
     private RunExecution execution(RunRecord run, Recorder recorder) {
         Target target = targets.computeIfAbsent(run.stage(), name -> targetFactory.apply(stage(name)));
         StepRunner steps = new StepRunner(recorder, pool, options.sleeper(), options.clock(), options.retries(), current);
-        return new RunExecution(run, spec, target, recorder, steps, pool, current, options.clock(), options.env(),
+        return new RunExecution(journal.key(), run, spec, target, recorder, steps, pool, current, options.clock(), options.env(),
                 () -> view(run), releases, approvals, options.parallel());
     }
 
@@ -250,7 +250,7 @@ public final class Engine implements AutoCloseable {
     /** A context for work outside a run (plan, snapshots): run id 0, nothing succeeded yet. */
     private StepContext maintenance(String stageName, String commit, StepName step, java.util.function.Consumer<String> log,
                                     Duration timeout) {
-        return new RunStepContext(new RunRecord(0, spec.app(), stageName, commit, RunKind.DEPLOY, "cli", options.clock().instant()),
+        return new RunStepContext(journal.key(), new RunRecord(0, spec.app(), stageName, commit, RunKind.DEPLOY, "cli", options.clock().instant()),
                 spec, step, 1, s -> Optional.empty(), currentRelease(stageName), log, new Masker(), options.env(),
                 options.clock().instant().plus(timeout), options.clock());
     }

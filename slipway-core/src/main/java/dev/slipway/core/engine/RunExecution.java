@@ -27,6 +27,7 @@ import java.util.function.UnaryOperator;
 
 /** Drives one run from wherever its journal says it is to a terminal state, on a stage whose lease this process holds. */
 final class RunExecution {
+    private final String journalKey;
     private final RunRecord run;
     private final SlipwaySpec spec;
     private final StageSpec stage;
@@ -44,10 +45,11 @@ final class RunExecution {
     private final Map<StepName, Outputs> outputs = new ConcurrentHashMap<>();
     private final boolean parallel;
 
-    RunExecution(RunRecord run, SlipwaySpec spec, Target target, Recorder recorder, StepRunner steps, ExecutorService pool,
+    RunExecution(String journalKey, RunRecord run, SlipwaySpec spec, Target target, Recorder recorder, StepRunner steps, ExecutorService pool,
                  CancelToken cancel, Clock clock, UnaryOperator<String> env, Supplier<RunView> view,
                  Releases releases, Approvals approvals, boolean parallel) {
         this.parallel = parallel;
+        this.journalKey = journalKey;
         this.run = run;
         this.spec = spec;
         this.stage = spec.stage(run.stage()).orElseThrow();
@@ -193,7 +195,7 @@ final class RunExecution {
     }
 
     private StepContext context(StepName current, int attempt, Instant deadline) {
-        return new RunStepContext(run, spec, current, attempt, name -> Optional.ofNullable(outputs.get(name)), previous,
+        return new RunStepContext(journalKey, run, spec, current, attempt, name -> Optional.ofNullable(outputs.get(name)), previous,
                 line -> recorder.log(current.id(), line), recorder.masker(), env, deadline, clock);
     }
 

@@ -31,10 +31,12 @@ final class RunStepContext implements StepContext {
     private final UnaryOperator<String> env;
     private final Instant deadline;
     private final Clock clock;
+    private final String journalKey;
 
-    RunStepContext(RunRecord run, SlipwaySpec spec, StepName step, int attempt, Function<StepName, Optional<Outputs>> outputs,
+    RunStepContext(String journalKey, RunRecord run, SlipwaySpec spec, StepName step, int attempt, Function<StepName, Optional<Outputs>> outputs,
                    Optional<Release> previous, Consumer<String> log, Masker masker, UnaryOperator<String> env,
                    Instant deadline, Clock clock) {
+        this.journalKey = journalKey;
         this.run = run;
         this.spec = spec;
         this.stage = spec.stage(run.stage()).orElseThrow(() -> new IllegalStateException("stage " + run.stage() + " vanished (bug)"));
@@ -52,6 +54,11 @@ final class RunStepContext implements StepContext {
     @Override
     public long runId() {
         return run.id();
+    }
+
+    @Override
+    public String runKey() {
+        return run.id() + "." + journalKey;
     }
 
     @Override

@@ -25,13 +25,12 @@ final class JdbcJournal implements Journal {
     private static final String TERMINAL_TYPES = "('RUN_SUCCEEDED','RUN_FAILED','ROLLED_BACK','COMPENSATION_FAILED','RUN_SUPERSEDED')";
     private static final String RUN_COLUMNS = "id, app, stage, commit_sha, kind, requested_by, requested_at_ms";
     private final Connection connection;
-    private final boolean sqlite;
     private final ObjectMapper json = new ObjectMapper();
     private final ReentrantLock lock = new ReentrantLock();
+    private volatile String key;
 
-    JdbcJournal(Connection connection, boolean sqlite) {
+    JdbcJournal(Connection connection) {
         this.connection = connection;
-        this.sqlite = sqlite;
     }
 
     @FunctionalInterface
@@ -64,6 +63,35 @@ final class JdbcJournal implements Journal {
                 c.setAutoCommit(true);
             }
         });
+    }
+
+    @Override
+    public String key() {
+        String k = key;
+        if (k == null) {
+            k = withConnection("read the journal key", c -> {
+                long value = readCounter(c, "journal-key");
+                if (value < 0) {
+                    try {
+                        update(c, "insert into slipway_counters (name, value) values ('journal-key', ?)",
+                                1 + new java.security.SecureRandom().nextInt(Integer.MAX_VALUE - 1));
+                    } catch (SQLException e) {
+                        // another process made it first; read theirs
+                    }
+                    value = readCounter(c, "journal-key");
+                }
+                return Long.toString(value, 36);
+            });
+            key = k;
+        }
+        return k;
+    }
+
+    private static long readCounter(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = prepare(c, "select value from slipway_counters where name = ?", name);
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : -1;
+        }
     }
 
     @Override
@@ -287,7 +315,4 @@ final class JdbcJournal implements Journal {
         }
     }
 
-    boolean isSqlite() {
-        return sqlite;
-    }
 }

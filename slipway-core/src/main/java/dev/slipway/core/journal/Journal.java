@@ -12,6 +12,9 @@ import java.util.function.Predicate;
  * process run steps on a stage. Implementations are safe to use from several threads and several processes.
  */
 public interface Journal extends AutoCloseable {
+    /** A short random key chosen when this journal was created; tells its runs from those of another journal. */
+    String key();
+
     /**
      * Records a request and its {@link EventType#RUN_QUEUED} event. When an unfinished run of the same stage, kind and
      * commit exists, no new run is made and that one is returned: asking again (after a crash, say) joins it.

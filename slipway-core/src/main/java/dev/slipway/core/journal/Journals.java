@@ -45,7 +45,7 @@ public final class Journals {
             if (!schemaCurrent(c)) {
                 migrate(url, user, password);
             }
-            return new JdbcJournal(c, sqlite);
+            return new JdbcJournal(c);
         } catch (SQLException | RuntimeException e) {
             if (e instanceof SlipwayException se) {
                 throw se;

@@ -16,6 +16,15 @@ import java.util.Optional;
 public interface StepContext {
     long runId();
 
+    /**
+     * This run's id made unique across journals ({@code <runId>.<journal key>}): run ids restart in a new or lost
+     * journal, so names and labels a target leaves behind on the stage (containers, snapshots) should use this key
+     * wherever a leftover of an older journal with the same run id must not be taken for this run's.
+     */
+    default String runKey() {
+        return String.valueOf(runId());
+    }
+
     SlipwaySpec spec();
 
     StageSpec stage();

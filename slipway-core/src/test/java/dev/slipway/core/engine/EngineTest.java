@@ -188,6 +188,25 @@ class EngineTest {
     }
 
     @Test
+    void runKey_differsBetweenJournalsThatReuseARunId(@TempDir Path other) throws Exception {
+        java.util.List<String> keys = new java.util.concurrent.CopyOnWriteArrayList<>();
+        h.target.on(StepName.DEPLOY, ctx -> {
+            keys.add(ctx.runKey());
+            return Outputs.NONE;
+        });
+        h.deploy("staging", "c1");
+        try (EngineHarness second = new EngineHarness(other)) {
+            second.target.on(StepName.DEPLOY, ctx -> {
+                keys.add(ctx.runKey());
+                return Outputs.NONE;
+            });
+            second.deploy("staging", "c1");
+        }
+
+        assertThat(keys).hasSize(2).allMatch(k -> k.startsWith("1.")).doesNotHaveDuplicates();
+    }
+
+    @Test
     void run_secretInFailure_isMasked() {
         h.target.on(StepName.DEPLOY, ctx -> {
             String pw = ctx.appEnvironment().get("DATABASE_PASSWORD");

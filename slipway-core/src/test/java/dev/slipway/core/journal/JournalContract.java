@@ -96,6 +96,14 @@ abstract class JournalContract {
     }
 
     @Test
+    void key_isTheSameForEveryConnectionToOneStore() {
+        String key = journal.key();
+
+        assertThat(key).isNotBlank().matches("[0-9a-z]+");
+        assertThat(open().key()).isEqualTo(key);
+    }
+
+    @Test
     void logs_areKeptInOrder() {
         RunRecord a = journal.enqueue("app", stage, "c1", RunKind.DEPLOY, "alice", t0);
         journal.log(a.id(), "migrate", "line 1", t0);
