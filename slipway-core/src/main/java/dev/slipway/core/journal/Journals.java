@@ -34,7 +34,7 @@ public final class Journals {
     public static Journal open(String url, String user, String password) {
         boolean sqlite = url.startsWith("jdbc:sqlite:");
         if (!sqlite && !url.startsWith("jdbc:postgresql:")) {
-            throw new SlipwayException(ErrorCode.STATE_STORE, "state store '" + url
+            throw new SlipwayException(ErrorCode.STATE_STORE, "state store '" + redact(url)
                     + "' is not supported: use jdbc:sqlite:FILE or jdbc:postgresql://host:port/db");
         }
         try {
@@ -50,7 +50,8 @@ public final class Journals {
             if (e instanceof SlipwayException se) {
                 throw se;
             }
-            throw new SlipwayException(ErrorCode.STATE_STORE, "cannot open state store " + url + ": " + rootMessage(e)
+            throw new SlipwayException(ErrorCode.STATE_STORE, "cannot open state store " + redact(url) + ": "
+                    + (password == null ? rootMessage(e) : rootMessage(e).replace(password, "****"))
                     + " (check state.url / SLIPWAY_STATE_URL, that the database is running and the credentials)", e);
         }
     }
@@ -117,6 +118,11 @@ public final class Journals {
                 .table("slipway_schema_history")
                 .load()
                 .migrate();
+    }
+
+    /** The URL with any password parameter masked, for messages. */
+    static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1****");
     }
 
     static String rootMessage(Throwable e) {

@@ -153,6 +153,13 @@ abstract class JournalContract {
     }
 
     @Test
+    void open_passwordInTheUrl_isMaskedInTheError() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Journals.open(
+                        "jdbc:postgresql://127.0.0.1:1/none?user=u&password=hunter2", null, null))
+                .hasMessageContaining("password=****").hasMessageNotContaining("hunter2");
+    }
+
+    @Test
     void open_unreachableStore_isAStateStoreErrorWithExit2() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Journals.open(
                         "jdbc:postgresql://127.0.0.1:1/none", "u", "secret-pw"))
