@@ -2,7 +2,7 @@ package dev.slipway.core.engine;
 
 import dev.slipway.core.journal.RunRecord;
 import dev.slipway.core.spec.ConfigValue;
-import dev.slipway.core.spec.DatabaseSpec;
+import dev.slipway.core.spec.AppEnvironment;
 import dev.slipway.core.spec.SlipwaySpec;
 import dev.slipway.core.spec.StageSpec;
 import dev.slipway.core.target.Outputs;
@@ -113,24 +113,7 @@ final class RunStepContext implements StepContext {
     @Override
     public Map<String, String> appEnvironment() {
         Map<String, String> out = new LinkedHashMap<>();
-        out.put("STAGE", stage.name());
-        out.put("APP", spec.app());
-        out.put("APP_VERSION", run.commit());
-        String prefix = "stages." + stage.name();
-        DatabaseSpec db = stage.database();
-        if (db != null) {
-            out.put("DATABASE_URL", resolve(db.url(), prefix + ".database.url"));
-            if (db.user() != null) {
-                out.put("DATABASE_USER", resolve(db.user(), prefix + ".database.user"));
-            }
-            if (db.password() != null) {
-                out.put("DATABASE_PASSWORD", resolve(db.password(), prefix + ".database.password"));
-            }
-        }
-        if (stage.redisUrl() != null) {
-            out.put("REDIS_URL", resolve(stage.redisUrl(), prefix + ".redis.url"));
-        }
-        stage.environment().forEach((k, v) -> out.put(k, resolve(v, prefix + ".environment." + k)));
+        AppEnvironment.of(spec, stage, run.commit()).forEach((name, v) -> out.put(name, resolve(v.value(), v.path())));
         return out;
     }
 

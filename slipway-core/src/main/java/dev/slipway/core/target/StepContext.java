@@ -50,7 +50,7 @@ public interface StepContext {
     String resolve(ConfigValue value, String path);
 
     /**
-     * The environment the app gets on this stage: {@code STAGE}, {@code APP_VERSION}, {@code DATABASE_URL},
+     * The environment the app gets on this stage, resolved (see {@link dev.slipway.core.spec.AppEnvironment}): {@code STAGE}, {@code APP_VERSION}, {@code DATABASE_URL},
      * {@code DATABASE_USER}, {@code DATABASE_PASSWORD}, {@code REDIS_URL} where configured, then the stage's variables.
      */
     Map<String, String> appEnvironment();
