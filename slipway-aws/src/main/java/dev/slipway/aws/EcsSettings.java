@@ -13,7 +13,7 @@ import dev.slipway.core.spec.EcsSpec;
  */
 record EcsSettings(EcsSpec spec, String registryOverride, Poller poller, int logTailLines) {
     static EcsSettings of(EcsSpec spec) {
-        return new EcsSettings(spec, null, Poller.DEFAULT, 30);
+        return new EcsSettings(spec, spec.registry(), Poller.DEFAULT, 30);
     }
 
     EcsSettings withRegistryOverride(String registry) {

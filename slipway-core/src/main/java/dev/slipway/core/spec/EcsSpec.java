@@ -14,11 +14,13 @@ import java.util.Set;
  * @param rdsInstance    RDS DB instance identifier that is snapshotted
  * @param roleArn        IAM role GitHub Actions assumes through OIDC (used by {@code slipway init github})
  * @param endpoint       endpoint override (tests, LocalStack, moto); null for real AWS
+ * @param registry       push images to this registry ({@code host:port}) instead of ECR; null for ECR. For tests
+ *                       against moto, whose ECR keeps no image layers
  */
 public record EcsSpec(String region, String cluster, String service, String taskDefinition, String container,
-                      String ecrRepository, String rdsInstance, String roleArn, String endpoint) {
+                      String ecrRepository, String rdsInstance, String roleArn, String endpoint, String registry) {
     static final Set<String> KEYS = Set.of("region", "cluster", "service", "task-definition", "container",
-            "ecr-repository", "rds-instance", "role-arn", "endpoint");
+            "ecr-repository", "rds-instance", "role-arn", "endpoint", "registry");
 
     static EcsSpec read(Node n) {
         if (!n.present()) {
@@ -30,6 +32,6 @@ public record EcsSpec(String region, String cluster, String service, String task
                 n.string("service", null, true), n.string("task-definition", null, true),
                 n.string("container", "app", false), n.string("ecr-repository", null, true),
                 n.string("rds-instance", null, false), n.string("role-arn", null, false),
-                n.string("endpoint", null, false));
+                n.string("endpoint", null, false), n.string("registry", null, false));
     }
 }

@@ -1,0 +1,128 @@
+package dev.slipway.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.dockerjava.api.DockerClient;
+import dev.slipway.images.DockerClients;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ecs target as a user drives it: the real {@code slipway} command line (a separate JVM) with a slipway.yml that
+ * points at moto and at the local registry (moto's ECR keeps no layers), a real image build through podman. Lives in
+ * the CLI module because only it wires every target; in package dev.slipway.aws to reuse {@link EcsWorld}.
+ */
+class EcsCliIT {
+    static final String REGISTRY = System.getenv().getOrDefault("SLIPWAY_REGISTRY", "127.0.0.1:5000");
+    @TempDir
+    Path dir;
+    EcsWorld world;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        engineAndRegistryOrSkip();
+        world = EcsWorld.create(dir);
+        Files.writeString(dir.resolve("Containerfile"), "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nCOPY Containerfile /app/\n");
+        Files.writeString(dir.resolve("slipway.yml"), """
+                app: hello
+                build:
+                  context: .
+                  dockerfile: Containerfile
+                  args: {BASE_IMAGE: "%s"}
+                migrations: {command: [java, -version], timeout: 20s}
+                health: {timeout: 20s}
+                timeouts: {stop: 20s, deploy: 20s, compensate: 30s}
+                stages:
+                  staging:
+                    branch: main
+                    target: ecs
+                    environment: {GREETING: hi}
+                    ecs:
+                      region: %s
+                      cluster: %s
+                      service: %s
+                      task-definition: task.json
+                      ecr-repository: hello
+                      rds-instance: %s
+                      endpoint: %s
+                      registry: %s
+                """.formatted(System.getenv().getOrDefault("SLIPWAY_JRE_IMAGE", "localhost/slipway-jre:17"), EcsWorld.REGION,
+                EcsWorld.CLUSTER, EcsWorld.SERVICE, EcsWorld.INSTANCE, world.moto.endpoint(), REGISTRY));
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (world != null) {
+            world.admin.close();
+        }
+    }
+
+    @Test
+    void planThenDeploy_fromTheCommandLine_changesNothingThenPutsTheServiceOnTheNewDigest() throws Exception {
+        String before = world.service().taskDefinition();
+        int countBefore = world.service().desiredCount();
+
+        Result plan = slipway("plan", "staging", "--commit", "abc1234");
+
+        assertThat(plan.code()).as(plan.output()).isZero();
+        assertThat(world.service().taskDefinition()).isEqualTo(before);
+
+        Result deploy = slipway("deploy", "staging", "--commit", "abc1234");
+
+        assertThat(deploy.code()).as(deploy.output()).isZero();
+        assertThat(deploy.output()).contains("run 1 (staging, abc1234) succeeded").doesNotContain("secret-key-test");
+        String now = world.service().taskDefinition();
+        assertThat(now).isNotEqualTo(before).endsWith(":2");
+        assertThat(world.taskDefinition(now).containerDefinitions().get(0).image()).startsWith(REGISTRY + "/hello@sha256:");
+        assertThat(world.service().desiredCount()).as("the previous desired count again").isEqualTo(countBefore).isPositive();
+    }
+
+    record Result(int code, String output) {
+    }
+
+    private Result slipway(String... args) throws Exception {
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", cp, "dev.slipway.cli.Main"));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("-f", dir.resolve("slipway.yml").toString()));
+        Path out = Files.createTempFile(dir, "slipway-", ".out");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile());
+        pb.environment().putAll(java.util.Map.of("AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "secret-key-test",
+                "AWS_REGION", EcsWorld.REGION, "SLIPWAY_PLAIN", "1"));
+        Process p = pb.start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("slipway did not end in time:\n" + Files.readString(out));
+        }
+        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+    }
+
+    private static void engineAndRegistryOrSkip() {
+        try (DockerClient client = DockerClients.fromEnvironment()) {
+            client.pingCmd().exec();
+            HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + REGISTRY + "/v2/")).build(),
+                    HttpResponse.BodyHandlers.discarding());
+        } catch (Exception e) {
+            String why = "needs a container engine and a registry on " + REGISTRY + " (scripts/env-up.sh): " + e.getMessage();
+            if ("true".equals(System.getenv("CI"))) {
+                throw new IllegalStateException(why + " — CI=true, so this is a failure, not a skip");
+            }
+            Assumptions.abort(why);
+        }
+    }
+}
