@@ -93,7 +93,7 @@ public final class Engine implements AutoCloseable {
             if (journal.tryAcquire(mine.stage(), options.holder(), runId, options.clock().instant(), options.leaseTtl(),
                     Holder::isDead)) {
                 attempt = 0;
-                seen = drain(mine, listener, seen);
+                seen = drainOrExplain(mine, listener, seen);
             } else {
                 pause(attempt);
             }
@@ -108,6 +108,20 @@ public final class Engine implements AutoCloseable {
                     + current.exception().getMessage() + "); nothing was changed"), options.clock().instant()));
         }
         return view(mine);
+    }
+
+    /** A store that fails mid-run leaves the run unfinished in the journal: say so, and how it continues. */
+    private int drainOrExplain(RunRecord mine, RunListener listener, int seen) {
+        try {
+            return drain(mine, listener, seen);
+        } catch (SlipwayException e) {
+            if (e.code() != ErrorCode.STATE_STORE) {
+                throw e;
+            }
+            throw new SlipwayException(ErrorCode.NEEDS_ATTENTION, "the state store failed while run " + mine.id() + " was driving stage "
+                    + mine.stage() + " (" + e.getMessage() + "). The stage may be part-way through the run. When the store"
+                    + " is back, run `slipway deploy " + mine.stage() + " --commit " + mine.commit() + "` to resume it.", e);
+        }
     }
 
     private int drain(RunRecord mine, RunListener listener, int seenBefore) {
@@ -168,13 +182,19 @@ public final class Engine implements AutoCloseable {
 
     private ScheduledFuture<?> heartbeat(String stageName, AtomicLong driving) {
         long every = Math.max(50, options.leaseTtl().toMillis() / 3);
+        AtomicLong lastRenewed = new AtomicLong(options.clock().millis());
         return heartbeats.scheduleAtFixedRate(() -> {
             try {
                 if (!journal.heartbeat(stageName, options.holder(), driving.get(), options.clock().instant(), options.leaseTtl())) {
                     cancel("lost the lease of stage " + stageName + " to another process", false);
                 }
+                lastRenewed.set(options.clock().millis());
             } catch (RuntimeException e) {
-                // a store hiccup: the next beat tries again; the lease only lapses after leaseTtl
+                // A store hiccup: the next beat tries again. Past two thirds of the TTL another process may soon take
+                // the stage over, so this one stops touching it; whoever runs next resumes the run.
+                if (options.clock().millis() - lastRenewed.get() > options.leaseTtl().toMillis() * 2 / 3) {
+                    cancel("could not renew the lease of stage " + stageName + ": " + e.getMessage(), false);
+                }
             }
         }, every, every, TimeUnit.MILLISECONDS);
     }

@@ -65,10 +65,14 @@ final class EngineHarness implements AutoCloseable {
     }
 
     Engine engine(String name, Backoff retries) {
+        return engine(name, retries, journal());
+    }
+
+    Engine engine(String name, Backoff retries, Journal journal) {
         EngineOptions options = new EngineOptions(name, Duration.ofSeconds(2), retries,
                 new Backoff(Duration.ofMillis(5), 1.5, Duration.ofMillis(50), Integer.MAX_VALUE), Sleeper.REAL,
                 java.time.Clock.systemUTC(), Map.of("DB_PASSWORD", "pa55word-secret")::get, true);
-        Engine e = new Engine(journal(), spec, stage -> target, options);
+        Engine e = new Engine(journal, spec, stage -> target, options);
         open.add(e);
         return e;
     }

@@ -207,6 +207,49 @@ class EngineTest {
     }
 
     @Test
+    void run_storeFailsMidRun_endsNeedingAPersonAndSaysHowToResume() {
+        FailingJournal journal = new FailingJournal(h.journal());
+        Engine e = h.engine("flaky", Backoff.RETRIES, journal);
+        h.target.on(StepName.MIGRATE, ctx -> {
+            journal.failAppends = true;
+            return Outputs.NONE;
+        });
+        RunRecord r = e.request("staging", "c1", RunKind.DEPLOY, "t");
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> e.run(r.id(), RunListener.NONE))
+                .isInstanceOf(dev.slipway.core.SlipwayException.class)
+                .hasMessageContaining("the state store failed while run " + r.id())
+                .hasMessageContaining("slipway deploy staging --commit c1")
+                .satisfies(x -> assertThat(((dev.slipway.core.SlipwayException) x).exitCode()).isEqualTo(3));
+        journal.failAppends = false;
+
+        RunView resumed = h.engine("later").run(r.id(), RunListener.NONE);
+        assertThat(resumed.state()).isEqualTo(RunState.SUCCEEDED);
+    }
+
+    @Test
+    void run_leaseCannotBeRenewed_stopsTouchingTheStageWithoutCompensating() throws Exception {
+        FailingJournal journal = new FailingJournal(h.journal());
+        Engine e = h.engine("cut-off", Backoff.RETRIES, journal);
+        CountDownLatch deploying = new CountDownLatch(1);
+        h.target.on(StepName.DEPLOY, ctx -> {
+            deploying.countDown();
+            pause(20_000);
+            return Outputs.NONE;
+        });
+        RunRecord r = e.request("staging", "c1", RunKind.DEPLOY, "t");
+        CompletableFuture<RunView> run = CompletableFuture.supplyAsync(() -> e.run(r.id(), RunListener.NONE));
+        await(deploying);
+
+        journal.failHeartbeats = true;
+
+        RunView v = run.get(10, TimeUnit.SECONDS);
+        assertThat(v.state()).isEqualTo(RunState.RUNNING);
+        assertThat(h.target.count(StepName.COMPENSATE)).isZero();
+        assertThat(h.journal.logs(r.id())).extracting(l -> l.line()).anyMatch(l -> l.contains("could not renew the lease"));
+    }
+
+    @Test
     void run_secretInFailure_isMasked() {
         h.target.on(StepName.DEPLOY, ctx -> {
             String pw = ctx.appEnvironment().get("DATABASE_PASSWORD");
