@@ -239,21 +239,9 @@ public final class Engine implements AutoCloseable {
      * Reads only; changes nothing.
      */
     public List<String> plan(String stageName, String commit) {
-        StageSpec st = stage(stageName);
-        List<String> lines = new ArrayList<>();
-        Optional<Release> live = currentRelease(stageName);
-        lines.add("stage " + stageName + " (target " + st.target() + ", " + st.replicas() + " replica(s)); live now: "
-                + live.map(r -> r.commit() + " from run " + r.runId()).orElse("nothing deployed by Slipway yet"));
-        lines.add(st.approvals().gated()
-                ? "1. build " + commit + ", then wait for " + st.approvals().required() + " approval(s) of its digest, then snapshot the database"
-                : "1. build " + commit + " and snapshot the database, in parallel");
-        lines.add("2. stop the old instances" + (spec.migrations().enabled()
-                ? "; 3. migrate with " + String.join(" ", spec.migrations().command()) + " from the new image" : "; 3. (no migrations configured)"));
-        lines.add("4. deploy the new image; 5. verify " + spec.health().path() + " on port " + spec.health().port()
-                + " within " + Durations.format(spec.health().timeout()));
-        lines.add("on failure after step 2: bring back " + live.map(Release::commit).orElse("nothing (first deploy)")
-                + (st.snapshots().restoreOnFailure() ? " and restore the snapshot" : "; the snapshot is kept, not restored"));
-        target(stageName).plan(maintenance(stageName, commit, StepName.BUILD, line -> { }, Duration.ofMinutes(1))).forEach(l -> lines.add("   " + l));
+        List<String> lines = new ArrayList<>(PlanText.of(spec, stage(stageName), commit, currentRelease(stageName)));
+        target(stageName).plan(maintenance(stageName, commit, StepName.BUILD, line -> { }, Duration.ofMinutes(1)))
+                .forEach(l -> lines.add("   " + l));
         return lines;
     }
 
