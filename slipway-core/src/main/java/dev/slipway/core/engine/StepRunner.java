@@ -90,12 +90,12 @@ final class StepRunner {
 
     private Outputs attempt(StepContext ctx, Function<StepContext, Outputs> call, Instant deadline, boolean cancellable) {
         CountDownLatch done = new CountDownLatch(1);
-        AtomicReference<RuntimeException> thrown = new AtomicReference<>();
+        AtomicReference<TargetException> thrown = new AtomicReference<>();
         Future<Outputs> f = pool.submit(() -> {
             try {
                 return call.apply(ctx);
-            } catch (RuntimeException e) {
-                thrown.set(e);
+            } catch (TargetException e) {
+                thrown.set(e); // what the target said as it was stopped
                 throw e;
             } finally {
                 done.countDown();
