@@ -3,7 +3,7 @@ package dev.slipway.cli;
 import picocli.CommandLine.Command;
 
 /** {@code slipway}: takes a containerized server from a commit to a running stage, safely. */
-@Command(name = "slipway", mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(name = "slipway", mixinStandardHelpOptions = true, scope = picocli.CommandLine.ScopeType.INHERIT, versionProvider = Version.class,
         description = "Deploys a containerized server from a git commit to a stage, safely: build, snapshot, stop,"
                 + " migrate, deploy, verify; on failure the previous version comes back.",
         subcommands = {ValidateCommand.class, PlanCommand.class, DeployCommand.class, RollbackCommand.class,

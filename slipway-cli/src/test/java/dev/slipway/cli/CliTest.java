@@ -71,6 +71,12 @@ class CliTest {
     }
 
     @Test
+    void help_onASubcommand_printsItsUsageAndExits0() {
+        assertThat(run("deploy", "--help")).isZero();
+        assertThat(out.toString()).contains("Usage: slipway deploy").contains("--commit").contains("STAGE");
+    }
+
+    @Test
     void unknownCommand_exits2WithUsage() {
         assertThat(run("deplo")).isEqualTo(2);
         assertThat(err.toString()).contains("Unmatched argument").contains("deploy");
