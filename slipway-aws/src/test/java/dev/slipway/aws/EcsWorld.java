@@ -78,7 +78,7 @@ final class EcsWorld implements AutoCloseable {
     }
 
     static EcsSpec ecsSpec(String endpoint) {
-        return new EcsSpec(REGION, CLUSTER, SERVICE, "task.json", "app", "hello", INSTANCE, null, endpoint, null);
+        return new EcsSpec(REGION, CLUSTER, SERVICE, "task.json", "app", "hello", INSTANCE, null, endpoint, null, null);
     }
 
     /** slipway.yml for a stage whose AWS endpoint is {@code endpoint}, with the given deploy timeout. */

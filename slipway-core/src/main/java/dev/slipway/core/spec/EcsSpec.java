@@ -16,11 +16,14 @@ import java.util.Set;
  * @param endpoint       endpoint override (tests, LocalStack, moto); null for real AWS
  * @param registry       push images to this registry ({@code host:port}) instead of ECR; null for ECR. For tests
  *                       against moto, whose ECR keeps no image layers
+ * @param healthUrl      optional URL that must answer 2xx (e.g. through the load balancer) before a deploy counts as
+ *                       verified; null to rely on ECS and load-balancer target health only
  */
 public record EcsSpec(String region, String cluster, String service, String taskDefinition, String container,
-                      String ecrRepository, String rdsInstance, String roleArn, String endpoint, String registry) {
+                      String ecrRepository, String rdsInstance, String roleArn, String endpoint, String registry,
+                      String healthUrl) {
     static final Set<String> KEYS = Set.of("region", "cluster", "service", "task-definition", "container",
-            "ecr-repository", "rds-instance", "role-arn", "endpoint", "registry");
+            "ecr-repository", "rds-instance", "role-arn", "endpoint", "registry", "health-url");
 
     static EcsSpec read(Node n) {
         if (!n.present()) {
@@ -32,6 +35,14 @@ public record EcsSpec(String region, String cluster, String service, String task
                 n.string("service", null, true), n.string("task-definition", null, true),
                 n.string("container", "app", false), n.string("ecr-repository", null, true),
                 n.string("rds-instance", null, false), n.string("role-arn", null, false),
-                n.string("endpoint", null, false), n.string("registry", null, false));
+                n.string("endpoint", null, false), n.string("registry", null, false), healthUrl(n));
+    }
+
+    private static String healthUrl(Node n) {
+        String url = n.string("health-url", null, false);
+        if (url != null && !url.startsWith("http://") && !url.startsWith("https://")) {
+            n.get("health-url").problem("must be an http(s) URL");
+        }
+        return url;
     }
 }
