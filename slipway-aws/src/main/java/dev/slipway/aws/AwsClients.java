@@ -16,10 +16,12 @@ import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.rds.RdsClient;
 
 /** The AWS clients of one ecs stage: one HTTP client, one credentials provider, region and endpoint from the spec. */
-record AwsClients(EcsClient ecs, EcrClient ecr, RdsClient rds, CloudWatchLogsClient logs, SdkHttpClient http)
+record AwsClients(EcsClient ecs, EcrClient ecr, RdsClient rds, CloudWatchLogsClient logs, ElasticLoadBalancingV2Client elb,
+                  SdkHttpClient http)
         implements AutoCloseable {
 
     /** Clients on the default credential chain (environment, web identity/OIDC, profile, container, instance). */
@@ -38,6 +40,7 @@ record AwsClients(EcsClient ecs, EcrClient ecr, RdsClient rds, CloudWatchLogsCli
                 configure(EcrClient.builder(), spec, credentials, overrides).httpClient(http).build(),
                 configure(RdsClient.builder(), spec, credentials, overrides).httpClient(http).build(),
                 configure(CloudWatchLogsClient.builder(), spec, credentials, overrides).httpClient(http).build(),
+                configure(ElasticLoadBalancingV2Client.builder(), spec, credentials, overrides).httpClient(http).build(),
                 http);
     }
 
@@ -70,6 +73,7 @@ record AwsClients(EcsClient ecs, EcrClient ecr, RdsClient rds, CloudWatchLogsCli
         ecr.close();
         rds.close();
         logs.close();
+        elb.close();
         http.close();
     }
 }

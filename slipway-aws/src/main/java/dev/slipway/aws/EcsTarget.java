@@ -5,6 +5,7 @@ import dev.slipway.core.target.SnapshotInfo;
 import dev.slipway.core.target.StepContext;
 import dev.slipway.core.target.Target;
 import dev.slipway.images.ImageEngine;
+import java.net.http.HttpClient;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,9 +39,16 @@ final class EcsTarget implements Target {
         this.stopOld = new StopOldStep(service, tasks, settings.poller());
         this.migrate = new MigrateStep(aws.ecs(), service, new LogTail(aws.logs()), settings);
         this.deploy = new DeployStep(service, rollout);
-        this.verify = new VerifyStep(service, rollout);
+        this.verify = new VerifyStep(service, rollout, new TargetHealth(aws.elb(), settings.poller()),
+                new HealthUrl(HealthUrl.http(healthClient()), settings.poller()), settings.spec().healthUrl());
         this.compensate = new CompensateStep(aws.ecs(), service, rollout, restoreSnapshot);
         this.plan = new PlanStep(aws.ecr(), aws.rds(), service, settings);
+    }
+
+    /** For ecs.health-url; HTTP/1.1 because a health endpoint behind a load balancer gains nothing from h2c upgrades. */
+    private static HttpClient healthClient() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(HealthUrl.REQUEST_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
     }
 
     /** Build, push and register the task definition: nothing that runs changes, so all of it precedes stop-old. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException;
+import software.amazon.awssdk.services.ecs.model.LoadBalancer;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.rds.RdsClient;
 
@@ -46,8 +47,28 @@ final class PlanStep {
                 + "until STOPPED, logs:GetLogEvents of its stream; exit code 0 passes" : "(no migrations configured)"));
         lines.add("deploy:   ecs:UpdateService to the new revision x" + s.map(x -> x.desiredCount() > 0 ? x.desiredCount()
                 : ctx.stage().replicas()).map(String::valueOf).orElse("?") + ", poll DescribeServices until its rollout is COMPLETED");
-        lines.add("verify:   ecs:DescribeServices (stable), ecs:UntagResource (drop the record)");
+        lines.addAll(verify(s));
         lines.add("on failure: ecs:UpdateService back to " + now + " and wait for it");
+        return lines;
+    }
+
+    /** The verify checks, from the service as it is now (its load balancers) and ecs.health-url; calls nothing. */
+    private List<String> verify(Optional<Service> s) {
+        List<String> lines = new ArrayList<>();
+        lines.add("verify:   ecs:DescribeServices (stable on the new revision)");
+        List<String> groups = s.map(x -> x.loadBalancers().stream().map(LoadBalancer::targetGroupArn)
+                .filter(a -> a != null && !a.isBlank()).distinct().toList()).orElse(List.of());
+        if (s.isEmpty()) {
+            lines.add("          elasticloadbalancing:DescribeTargetHealth of the service's target groups, if any");
+        } else if (groups.isEmpty()) {
+            lines.add("          (the service has no load-balancer target group: no target health check)");
+        } else {
+            groups.forEach(arn -> lines.add("          elasticloadbalancing:DescribeTargetHealth of target group "
+                    + TargetHealth.name(arn) + " until its targets are healthy (draining ones ignored)"));
+        }
+        String url = settings.spec().healthUrl();
+        lines.add("          " + (url == null ? "(no ecs.health-url: no HTTP check)" : "GET " + url + " until it answers 2xx"));
+        lines.add("          then ecs:UntagResource (drop the record); all within health.timeout");
         return lines;
     }
 

@@ -28,12 +28,19 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecs.model.AssignPublicIp;
+import software.amazon.awssdk.services.ec2.model.Subnet;
 import software.amazon.awssdk.services.ecs.model.LaunchType;
+import software.amazon.awssdk.services.ecs.model.LoadBalancer;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.ServiceField;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionField;
 import software.amazon.awssdk.services.ecs.model.Tag;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ProtocolEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetDescription;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetTypeEnum;
 
 /**
  * An ecs stage on moto, as a user would have it before Slipway's first deploy: cluster, a Fargate awsvpc service on
@@ -49,20 +56,29 @@ final class EcsWorld implements AutoCloseable {
     static final String LOG_GROUP = "/ecs/hello";
     static final String LOG_PREFIX = "hello";
     static final String STAGE = "staging";
+    static final String TARGET_GROUP = "hello-tg";
+    /** The IPs the service's two tasks would have in its target group (moto registers nothing for ECS itself). */
+    static final List<String> TARGET_IPS = List.of("10.0.1.10", "10.0.1.11");
     static final StaticCredentialsProvider CREDENTIALS = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
 
     final MotoServer moto;
     final Path dir;
     final AwsClients admin;
     final String initialTaskDefinition;
+    /** The service's load-balancer target group, or null when the stage has no load balancer. */
+    final String targetGroupArn;
     private String subnet;
+    private String secondSubnet;
+    private String vpc;
     private String securityGroup;
 
-    private EcsWorld(MotoServer moto, Path dir) {
+    private EcsWorld(MotoServer moto, Path dir, boolean loadBalanced) {
         this.moto = moto;
         this.dir = dir;
         this.admin = AwsClients.create(ecsSpec(moto.endpoint()), CREDENTIALS);
         writeTemplate();
+        readNetwork();
+        this.targetGroupArn = loadBalanced ? createLoadBalancer() : null;
         this.initialTaskDefinition = createStage();
     }
 
@@ -70,11 +86,21 @@ final class EcsWorld implements AutoCloseable {
     static EcsWorld create(Path dir) {
         MotoServer moto = MotoServer.shared();
         moto.reset();
-        return new EcsWorld(moto, dir);
+        return new EcsWorld(moto, dir, false);
+    }
+
+    /**
+     * A fresh stage whose service sits behind an application load balancer: target group {@link #TARGET_GROUP} (type
+     * ip) with the tasks' {@link #TARGET_IPS} registered, which moto reports healthy.
+     */
+    static EcsWorld createLoadBalanced(Path dir) {
+        MotoServer moto = MotoServer.shared();
+        moto.reset();
+        return new EcsWorld(moto, dir, true);
     }
 
     static EcsWorld on(MotoServer moto, Path dir) {
-        return new EcsWorld(moto, dir);
+        return new EcsWorld(moto, dir, false);
     }
 
     static EcsSpec ecsSpec(String endpoint) {
@@ -87,6 +113,15 @@ final class EcsWorld implements AutoCloseable {
     }
 
     static SlipwaySpec specOn(Path dir, String endpoint, String deployTimeout) {
+        return specOn(dir, endpoint, deployTimeout, "20s", null);
+    }
+
+    /** With {@code health.timeout} (the verify step's) and {@code ecs.health-url} (null for none). */
+    SlipwaySpec spec(String endpoint, String deployTimeout, String healthTimeout, String healthUrl) {
+        return specOn(dir, endpoint, deployTimeout, healthTimeout, healthUrl);
+    }
+
+    static SlipwaySpec specOn(Path dir, String endpoint, String deployTimeout, String healthTimeout, String healthUrl) {
         String yaml = """
                 app: hello
                 build:
@@ -95,7 +130,7 @@ final class EcsWorld implements AutoCloseable {
                   command: [java, -jar, /app/hello.jar, migrate]
                   timeout: 20s
                 health:
-                  timeout: 20s
+                  timeout: %s
                 timeouts:
                   stop: 20s
                   deploy: %s
@@ -117,7 +152,8 @@ final class EcsWorld implements AutoCloseable {
                       ecr-repository: hello
                       rds-instance: %s
                       endpoint: %s
-                """.formatted(deployTimeout, REGION, CLUSTER, SERVICE, INSTANCE, endpoint);
+                """.formatted(healthTimeout, deployTimeout, REGION, CLUSTER, SERVICE, INSTANCE, endpoint)
+                + (healthUrl == null ? "" : "      health-url: " + healthUrl + "\n");
         return new SpecLoader(Set.of("ecs", "local")).parse(yaml, "slipway.yml", dir);
     }
 
@@ -196,19 +232,41 @@ final class EcsWorld implements AutoCloseable {
                 .containerDefinitions(software.amazon.awssdk.services.ecs.model.ContainerDefinition.builder().name("app")
                         .image("hello:initial").memory(512).essential(true).build()))
                 .taskDefinition().taskDefinitionArn();
-        try (Ec2Client ec2 = Ec2Client.builder().region(Region.of(REGION)).credentialsProvider(CREDENTIALS)
-                .endpointOverride(URI.create(moto.endpoint())).httpClient(UrlConnectionHttpClient.create()).build()) {
-            subnet = ec2.describeSubnets().subnets().get(0).subnetId();
-            securityGroup = ec2.describeSecurityGroups().securityGroups().get(0).groupId();
-            admin.ecs().createService(b -> b.cluster(CLUSTER).serviceName(SERVICE).taskDefinition(arn)
-                    .desiredCount(MotoServer.SERVICE_RUNNING).launchType(LaunchType.FARGATE)
-                    .networkConfiguration(n -> n.awsvpcConfiguration(a -> a.subnets(subnet).securityGroups(securityGroup)
-                            .assignPublicIp(AssignPublicIp.DISABLED))));
-        }
+        admin.ecs().createService(b -> b.cluster(CLUSTER).serviceName(SERVICE).taskDefinition(arn)
+                .desiredCount(MotoServer.SERVICE_RUNNING).launchType(LaunchType.FARGATE)
+                .loadBalancers(targetGroupArn == null ? List.of() : List.of(LoadBalancer.builder()
+                        .targetGroupArn(targetGroupArn).containerName("app").containerPort(8080).build()))
+                .networkConfiguration(n -> n.awsvpcConfiguration(a -> a.subnets(subnet).securityGroups(securityGroup)
+                        .assignPublicIp(AssignPublicIp.DISABLED))));
         admin.rds().createDBInstance(b -> b.dbInstanceIdentifier(INSTANCE).dbInstanceClass("db.t3.micro").engine("postgres")
                 .allocatedStorage(20).masterUsername("hello").masterUserPassword("not-a-secret-1"));
         admin.logs().createLogGroup(b -> b.logGroupName(LOG_GROUP));
         return arn;
+    }
+
+    private void readNetwork() {
+        try (Ec2Client ec2 = Ec2Client.builder().region(Region.of(REGION)).credentialsProvider(CREDENTIALS)
+                .endpointOverride(URI.create(moto.endpoint())).httpClient(UrlConnectionHttpClient.create()).build()) {
+            List<Subnet> subnets = ec2.describeSubnets().subnets();
+            subnet = subnets.get(0).subnetId();
+            secondSubnet = subnets.stream().filter(s -> !s.availabilityZone().equals(subnets.get(0).availabilityZone()))
+                    .findFirst().orElse(subnets.get(0)).subnetId();
+            vpc = subnets.get(0).vpcId();
+            securityGroup = ec2.describeSecurityGroups().securityGroups().get(0).groupId();
+        }
+    }
+
+    /** ALB, listener and ip target group, with the tasks' targets registered as ECS would register them. */
+    private String createLoadBalancer() {
+        String lb = admin.elb().createLoadBalancer(b -> b.name("hello").subnets(subnet, secondSubnet))
+                .loadBalancers().get(0).loadBalancerArn();
+        String tg = admin.elb().createTargetGroup(b -> b.name(TARGET_GROUP).protocol(ProtocolEnum.HTTP).port(8080).vpcId(vpc)
+                .targetType(TargetTypeEnum.IP).healthCheckPath("/healthz")).targetGroups().get(0).targetGroupArn();
+        admin.elb().createListener(b -> b.loadBalancerArn(lb).protocol(ProtocolEnum.HTTP).port(80)
+                .defaultActions(Action.builder().type(ActionTypeEnum.FORWARD).targetGroupArn(tg).build()));
+        admin.elb().registerTargets(b -> b.targetGroupArn(tg).targets(TARGET_IPS.stream()
+                .map(ip -> TargetDescription.builder().id(ip).port(8080).build()).toList()));
+        return tg;
     }
 
     private void writeTemplate() {

@@ -26,7 +26,7 @@ import java.util.function.Consumer;
 
 /**
  * A fault-injecting HTTP proxy in front of moto_server: what moto cannot show (a migration exiting 1, a deployment
- * circuit breaker, a rollout that never completes, throttling) is produced here by rewriting moto's real answers or
+ * circuit breaker, a rollout that never completes, throttling, an unhealthy load-balancer target) is produced here by rewriting moto's real answers or
  * answering in AWS's error format instead of it. Every call's operation name is recorded.
  */
 final class FaultProxy implements AutoCloseable {
@@ -40,6 +40,12 @@ final class FaultProxy implements AutoCloseable {
         ObjectNode apply(ObjectNode request, ObjectNode response);
     }
 
+    /** Changes a query-protocol (XML) answer of moto, as text (ELBv2 and RDS speak XML, not JSON). */
+    @FunctionalInterface
+    interface XmlRewrite {
+        String apply(String request, String response);
+    }
+
     /** A call that went through, as the after-hooks see it. */
     record Call(String operation, ObjectNode request, ObjectNode response) {
     }
@@ -50,6 +56,7 @@ final class FaultProxy implements AutoCloseable {
     private final String upstream;
     private final List<String> operations = new CopyOnWriteArrayList<>();
     private final Map<String, List<Rewrite>> rewrites = new ConcurrentHashMap<>();
+    private final Map<String, List<XmlRewrite>> xmlRewrites = new ConcurrentHashMap<>();
     private final Map<String, List<Consumer<Call>>> hooks = new ConcurrentHashMap<>();
     private final Random random = new Random(42);
     private final AtomicInteger throttled = new AtomicInteger();
@@ -88,6 +95,10 @@ final class FaultProxy implements AutoCloseable {
         rewrites.computeIfAbsent(operation, k -> new CopyOnWriteArrayList<>()).add(rewrite);
     }
 
+    void rewriteXml(String operation, XmlRewrite rewrite) {
+        xmlRewrites.computeIfAbsent(operation, k -> new CopyOnWriteArrayList<>()).add(rewrite);
+    }
+
     void after(String operation, Consumer<Call> hook) {
         hooks.computeIfAbsent(operation, k -> new CopyOnWriteArrayList<>()).add(hook);
     }
@@ -120,6 +131,12 @@ final class FaultProxy implements AutoCloseable {
                 out = JSON.writeValueAsBytes(answer);
                 Call call = new Call(operation, request, answer);
                 hooks.getOrDefault(operation, List.of()).forEach(h -> h.accept(call));
+            } else if (target == null && response.statusCode() == 200 && xmlRewrites.containsKey(operation)) {
+                String answer = new String(out, StandardCharsets.UTF_8);
+                for (XmlRewrite r : xmlRewrites.get(operation)) {
+                    answer = r.apply(new String(body, StandardCharsets.UTF_8), answer);
+                }
+                out = answer.getBytes(StandardCharsets.UTF_8);
             }
             response.headers().map().forEach((k, v) -> {
                 if (!HOP_HEADERS.contains(k.toLowerCase(java.util.Locale.ROOT)) && !k.equalsIgnoreCase("x-amz-crc32")

@@ -9,6 +9,8 @@ import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.ecs.model.LoadBalancer;
+import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.Tag;
 
 class SmallPartsTest {
@@ -45,6 +47,20 @@ class SmallPartsTest {
     @Test
     void provider_isFoundByServiceLoaderAsEcs() {
         assertThat(ServiceLoader.load(TargetProvider.class).stream().map(p -> p.get().type())).contains("ecs");
+    }
+
+    @Test
+    void verifyTargetGroups_duplicatesAndClassicLoadBalancer_listsEachTargetGroupOnceAndLogsTheClassicOne() {
+        TestContext ctx = new TestContext(new dev.slipway.core.spec.SpecLoader(java.util.Set.of("ecs"))
+                .parse(PollerTest.SPEC, "slipway.yml", java.nio.file.Path.of("/p")), java.time.Duration.ofSeconds(5));
+        Service s = Service.builder().loadBalancers(
+                LoadBalancer.builder().targetGroupArn("arn:tg/a").containerName("app").containerPort(8080).build(),
+                LoadBalancer.builder().targetGroupArn("arn:tg/a").containerName("app").containerPort(8080).build(),
+                LoadBalancer.builder().targetGroupArn("arn:tg/b").containerName("app").containerPort(9090).build(),
+                LoadBalancer.builder().loadBalancerName("old-elb").containerName("app").containerPort(8080).build()).build();
+
+        assertThat(VerifyStep.targetGroups(ctx, s)).containsExactly("arn:tg/a", "arn:tg/b");
+        assertThat(ctx.logs).containsExactly("classic load balancer old-elb: instance health is not checked");
     }
 
     private static TargetException failure(String code, int status) {
