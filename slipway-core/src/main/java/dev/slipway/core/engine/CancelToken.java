@@ -1,6 +1,9 @@
 package dev.slipway.core.engine;
 
-/** Why the current run must stop, set from another thread (signal handler, lease heartbeat). */
+/**
+ * Why the current run must stop, set from another thread: a signal (stop, then compensate), or a lost lease (stop
+ * touching the stage at once, compensation included; whoever holds the lease now continues the run).
+ */
 final class CancelToken {
     private volatile String reason;
     private volatile boolean compensate = true;
@@ -9,11 +12,18 @@ final class CancelToken {
         if (reason == null) {
             reason = why;
             compensate = thenCompensate;
+        } else if (!thenCompensate) {
+            compensate = false; // losing the lease overrides a signal: nothing more may be done on the stage
         }
     }
 
     boolean cancelled() {
         return reason != null;
+    }
+
+    /** True once the lease is lost: even compensation must stop. */
+    boolean leaseLost() {
+        return reason != null && !compensate;
     }
 
     RunCancelled exception() {

@@ -3,6 +3,9 @@ package dev.slipway.core.engine;
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.journal.EventType;
+import dev.slipway.core.journal.Fence;
+import dev.slipway.core.journal.LeaseLostException;
+import dev.slipway.core.journal.RunRequest;
 import dev.slipway.core.journal.Journal;
 import dev.slipway.core.journal.JournalEvent;
 import dev.slipway.core.journal.RunKind;
@@ -46,6 +49,7 @@ public final class Engine implements AutoCloseable {
     private final Approvals approvals;
     private volatile CancelToken current = new CancelToken();
     private volatile Thread driver;
+    private volatile Runnable onStuck = () -> { };
 
     public Engine(Journal journal, SlipwaySpec spec, Function<StageSpec, Target> targetFactory, EngineOptions options) {
         this.journal = journal;
@@ -58,13 +62,31 @@ public final class Engine implements AutoCloseable {
 
     /** Queues a request; joins an unfinished run of the same stage, kind and commit instead of making another. */
     public RunRecord request(String stageName, String commit, RunKind kind, String requestedBy) {
-        stage(stageName);
-        return journal.enqueue(spec.app(), stageName, commit, kind, requestedBy, options.clock().instant());
+        return request(new RunRequest(spec.app(), stageName, commit, kind, requestedBy));
+    }
+
+    /** Queues {@code request} (an image to deploy without building, the requester's git directory). */
+    public RunRecord request(RunRequest request) {
+        stage(request.stage());
+        return journal.enqueue(request, options.clock().instant());
+    }
+
+    /**
+     * What happens when a step does not stop within its stop window (a quarter of the lease TTL) after being
+     * interrupted: the lease may then pass to another process while the step still acts, so the command line exits.
+     */
+    public void onStuckStep(Runnable action) {
+        this.onStuck = action;
+    }
+
+    /** How long an interrupted step gets to stop: well inside the lease, so a takeover never overlaps a live step. */
+    Duration stopWait() {
+        return options.leaseTtl().dividedBy(4);
     }
 
     /** Queues a rollback of {@code stageName} to the release before the current one. */
     public RunRecord requestRollback(String stageName, String requestedBy) {
-        List<Release> all = releases.all(stageName).limit(2).toList();
+        List<Release> all = releases.all(stageName, 2).toList();
         if (all.size() < 2) {
             throw new SlipwayException(ErrorCode.BAD_USAGE, "stage " + stageName + " has " + all.size()
                     + " successful release(s); a rollback needs an earlier one to go back to");
@@ -90,10 +112,10 @@ public final class Engine implements AutoCloseable {
             if (current.cancelled()) {
                 return withdraw(mine, view, listener);
             }
-            if (journal.tryAcquire(mine.stage(), options.holder(), runId, options.clock().instant(), options.leaseTtl(),
-                    Holder::isDead)) {
+            Optional<Fence> fence = journal.tryAcquire(mine.stage(), options.holder(), runId, options.leaseTtl(), Holder::isDead);
+            if (fence.isPresent()) {
                 attempt = 0;
-                seen = drainOrExplain(mine, listener, seen);
+                seen = drainOrExplain(mine, listener, seen, fence.get());
             } else {
                 pause(attempt);
             }
@@ -111,9 +133,9 @@ public final class Engine implements AutoCloseable {
     }
 
     /** A store that fails mid-run leaves the run unfinished in the journal: say so, and how it continues. */
-    private int drainOrExplain(RunRecord mine, RunListener listener, int seen) {
+    private int drainOrExplain(RunRecord mine, RunListener listener, int seen, Fence fence) {
         try {
-            return drain(mine, listener, seen);
+            return drain(mine, listener, seen, fence);
         } catch (SlipwayException e) {
             if (e.code() != ErrorCode.STATE_STORE) {
                 throw e;
@@ -124,21 +146,25 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private int drain(RunRecord mine, RunListener listener, int seenBefore) {
+    private int drain(RunRecord mine, RunListener listener, int seenBefore, Fence fence) {
         int seen = seenBefore;
         AtomicLong driving = new AtomicLong(mine.id());
-        ScheduledFuture<?> beat = heartbeat(mine.stage(), driving);
+        ScheduledFuture<?> beat = heartbeat(fence, driving);
         try {
             Optional<RunRecord> next;
-            while (!current.cancelled() && (next = next(mine.stage())).isPresent()) {
+            while (!current.cancelled() && (next = next(fence)).isPresent()) {
                 RunRecord run = next.get();
                 driving.set(run.id());
-                journal.heartbeat(mine.stage(), options.holder(), run.id(), options.clock().instant(), options.leaseTtl());
+                if (!journal.heartbeat(fence, run.id(), options.leaseTtl())) {
+                    cancel("lost the lease of stage " + fence.stage() + " to another process", false);
+                    break;
+                }
                 boolean isMine = run.id() == mine.id();
                 if (isMine) {
                     seen = replay(view(mine), seen, listener);
                 }
-                Recorder recorder = new Recorder(journal, run.id(), options.clock(), new Masker(), isMine ? listener : RunListener.NONE);
+                Recorder recorder = new Recorder(journal, fence, run.id(), options.clock(), new Masker(),
+                        isMine ? listener : RunListener.NONE, current);
                 execution(run, recorder).execute(options.holder());
                 if (isMine) {
                     seen = view(mine).events().size();
@@ -147,16 +173,20 @@ public final class Engine implements AutoCloseable {
                     break;
                 }
             }
+        } catch (LeaseLostException lost) {
+            cancel(lost.getMessage(), false);
         } finally {
             beat.cancel(false);
-            journal.release(mine.stage(), options.holder());
+            if (!current.leaseLost()) {
+                journal.release(fence);
+            }
         }
         return seen;
     }
 
     /** The run to drive next: one already started (resume it), else the newest queued one; older queued ones end. */
-    private Optional<RunRecord> next(String stageName) {
-        List<RunRecord> unfinished = journal.unfinishedRuns(stageName);
+    private Optional<RunRecord> next(Fence fence) {
+        List<RunRecord> unfinished = journal.unfinishedRuns(fence.stage());
         for (RunRecord r : unfinished) {
             if (view(r).events().size() > 1) {
                 return Optional.of(r);
@@ -167,33 +197,50 @@ public final class Engine implements AutoCloseable {
         }
         RunRecord newest = unfinished.get(unfinished.size() - 1);
         for (RunRecord older : unfinished.subList(0, unfinished.size() - 1)) {
-            journal.append(older.id(), EventType.RUN_SUPERSEDED, null, Map.of("by", String.valueOf(newest.id()),
+            journal.append(fence, older.id(), EventType.RUN_SUPERSEDED, null, Map.of("by", String.valueOf(newest.id()),
                     "commit", newest.commit()), options.clock().instant());
         }
         return Optional.of(newest);
     }
 
     private RunExecution execution(RunRecord run, Recorder recorder) {
-        Target target = targets.computeIfAbsent(run.stage(), name -> targetFactory.apply(stage(name)));
-        StepRunner steps = new StepRunner(recorder, pool, options.sleeper(), options.clock(), options.retries(), current);
-        return new RunExecution(journal.key(), run, spec, target, recorder, steps, pool, current, options.clock(), options.env(),
-                () -> view(run), releases, approvals, options.parallel());
+        Target target = target(run.stage());
+        StepRunner steps = new StepRunner(recorder, pool, options.sleeper(), options.clock(), options.retries(), current,
+                stopWait(), () -> onStuck.run());
+        Map<StepName, dev.slipway.core.target.Outputs> outputs = new java.util.concurrent.ConcurrentHashMap<>();
+        Optional<Release> previous = releases.latest(run.stage(), run.id());
+        RunExecution.RunContexts contexts = (step, attempt, deadline) -> new RunStepContext(journal.key(), options.sources(),
+                () -> earlierBuild(run), run, spec, step, attempt, name -> Optional.ofNullable(outputs.get(name)), previous,
+                line -> recorder.log(step.id(), line), recorder.masker(), options.env(), deadline, options.clock());
+        return new RunExecution(run, spec, target, recorder, steps, contexts, () -> view(run), releases, approvals,
+                new BothSteps(pool, options.parallel(), current, stopWait()), outputs);
     }
 
-    private ScheduledFuture<?> heartbeat(String stageName, AtomicLong driving) {
+    /** The newest build of the run's commit by a stage with the same kind of target (one image per commit). */
+    private Optional<dev.slipway.core.target.Outputs> earlierBuild(RunRecord run) {
+        String kind = stage(run.stage()).target();
+        List<String> alike = spec.stages().values().stream().filter(s -> s.target().equals(kind)).map(StageSpec::name).toList();
+        return journal.build(spec.app(), run.commit(), alike).map(dev.slipway.core.target.Outputs::new);
+    }
+
+    /**
+     * Renews the lease every third of its TTL. A renewal the store refuses means another process took the stage: stop
+     * at once. A store that cannot be reached for half the TTL: stop too, since the lease may soon pass to another
+     * process, and a step then gets a quarter of the TTL to stop, so it has stopped before the lease expires.
+     */
+    private ScheduledFuture<?> heartbeat(Fence fence, AtomicLong driving) {
         long every = Math.max(50, options.leaseTtl().toMillis() / 3);
-        AtomicLong lastRenewed = new AtomicLong(options.clock().millis());
+        AtomicLong lastRenewed = new AtomicLong(System.nanoTime());
         return heartbeats.scheduleAtFixedRate(() -> {
             try {
-                if (!journal.heartbeat(stageName, options.holder(), driving.get(), options.clock().instant(), options.leaseTtl())) {
-                    cancel("lost the lease of stage " + stageName + " to another process", false);
+                if (!journal.heartbeat(fence, driving.get(), options.leaseTtl())) {
+                    cancel("lost the lease of stage " + fence.stage() + " to another process", false);
+                    return;
                 }
-                lastRenewed.set(options.clock().millis());
+                lastRenewed.set(System.nanoTime());
             } catch (RuntimeException e) {
-                // A store hiccup: the next beat tries again. Past two thirds of the TTL another process may soon take
-                // the stage over, so this one stops touching it; whoever runs next resumes the run.
-                if (options.clock().millis() - lastRenewed.get() > options.leaseTtl().toMillis() * 2 / 3) {
-                    cancel("could not renew the lease of stage " + stageName + ": " + e.getMessage(), false);
+                if (System.nanoTime() - lastRenewed.get() > options.leaseTtl().toNanos() / 2) {
+                    cancel("could not renew the lease of stage " + fence.stage() + ": " + e.getMessage(), false);
                 }
             }
         }, every, every, TimeUnit.MILLISECONDS);
@@ -250,17 +297,45 @@ public final class Engine implements AutoCloseable {
         return target(stageName).snapshots(maintenance(stageName, "-", StepName.SNAPSHOT, line -> { }, Duration.ofMinutes(1)));
     }
 
-    /** Restores snapshot {@code id} of {@code stageName}; {@code log} sees the target's progress. */
-    public void restore(String stageName, String id, java.util.function.Consumer<String> log) {
-        target(stageName).restore(maintenance(stageName, "-", StepName.SNAPSHOT, log, spec.timeouts().snapshot()), id);
+    /**
+     * Queues a restore of snapshot {@code id} of {@code stageName}: like a deploy it runs under the stage's lease (it
+     * waits for a running deploy) and is journaled as a run of kind {@link RunKind#RESTORE}.
+     */
+    public RunRecord requestRestore(String stageName, String id, String requestedBy) {
+        return request(stageName, "snapshot:" + id, RunKind.RESTORE, requestedBy);
+    }
+
+    /**
+     * Restores snapshot {@code id} of {@code stageName} as a journaled run under the stage's lease; {@code log} sees the
+     * target's progress. Fails with the run's reason unless the restore succeeded.
+     */
+    public RunView restore(String stageName, String id, String requestedBy, java.util.function.Consumer<String> log) {
+        RunRecord run = requestRestore(stageName, id, requestedBy);
+        RunView view = run(run.id(), new RunListener() {
+            @Override
+            public void onLog(dev.slipway.core.journal.LogLine line) {
+                log.accept(line.line());
+            }
+        });
+        if (view.state() != dev.slipway.core.journal.RunState.SUCCEEDED) {
+            throw new SlipwayException(view.state().isTerminal() ? ErrorCode.NEEDS_ATTENTION : ErrorCode.NEEDS_ATTENTION,
+                    "restore of snapshot " + id + " into stage " + stageName + " (run " + run.id() + ") ended " + view.state()
+                            + (view.reason() == null ? "" : ": " + view.reason()));
+        }
+        return view;
+    }
+
+    /** {@link #restore(String, String, String, java.util.function.Consumer)} requested by "cli". */
+    public RunView restore(String stageName, String id, java.util.function.Consumer<String> log) {
+        return restore(stageName, id, "cli", log);
     }
 
     /** A context for work outside a run (plan, snapshots): run id 0, nothing succeeded yet. */
     private StepContext maintenance(String stageName, String commit, StepName step, java.util.function.Consumer<String> log,
                                     Duration timeout) {
-        return new RunStepContext(journal.key(), new RunRecord(0, spec.app(), stageName, commit, RunKind.DEPLOY, "cli", options.clock().instant()),
-                spec, step, 1, s -> Optional.empty(), currentRelease(stageName), log, new Masker(), options.env(),
-                options.clock().instant().plus(timeout), options.clock());
+        RunRecord none = new RunRecord(0, spec.app(), stageName, commit, RunKind.DEPLOY, "cli", options.clock().instant());
+        return new RunStepContext(journal.key(), options.sources(), Optional::empty, none, spec, step, 1, s -> Optional.empty(),
+                currentRelease(stageName), log, new Masker(), options.env(), options.clock().instant().plus(timeout), options.clock());
     }
 
     /** The target of {@code stageName}, made once. */

@@ -15,15 +15,26 @@ import java.util.function.UnaryOperator;
  * @param clock    time for the journal and deadlines
  * @param env      where {@code ${env:NAME}} references are resolved
  * @param parallel build and snapshot at once (true); false runs them one after the other, for comparison benchmarks
+ * @param sources  where a run's commit is read from (see {@link Sources})
  */
 public record EngineOptions(String holder, Duration leaseTtl, Backoff retries, Backoff poll, Sleeper sleeper, Clock clock,
-                            UnaryOperator<String> env, boolean parallel) {
+                            UnaryOperator<String> env, boolean parallel, Sources sources) {
+    /** Options that build from the working tree as it is ({@link Sources#WORKING_TREE}). */
+    public EngineOptions(String holder, Duration leaseTtl, Backoff retries, Backoff poll, Sleeper sleeper, Clock clock,
+                         UnaryOperator<String> env, boolean parallel) {
+        this(holder, leaseTtl, retries, poll, sleeper, clock, env, parallel, Sources.WORKING_TREE);
+    }
+
     public static EngineOptions defaults(Duration leaseTtl) {
         return new EngineOptions(Holder.thisProcess(), leaseTtl, Backoff.RETRIES, Backoff.POLL, Sleeper.REAL,
                 Clock.systemUTC(), System::getenv, true);
     }
 
     public EngineOptions sequential() {
-        return new EngineOptions(holder, leaseTtl, retries, poll, sleeper, clock, env, false);
+        return new EngineOptions(holder, leaseTtl, retries, poll, sleeper, clock, env, false, sources);
+    }
+
+    public EngineOptions withSources(Sources from) {
+        return new EngineOptions(holder, leaseTtl, retries, poll, sleeper, clock, env, parallel, from);
     }
 }

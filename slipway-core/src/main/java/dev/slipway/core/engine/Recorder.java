@@ -1,27 +1,36 @@
 package dev.slipway.core.engine;
 
 import dev.slipway.core.journal.EventType;
+import dev.slipway.core.journal.Fence;
 import dev.slipway.core.journal.Journal;
 import dev.slipway.core.journal.JournalEvent;
+import dev.slipway.core.journal.LeaseLostException;
 import dev.slipway.core.journal.LogLine;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Writes one run's events and log lines to the journal, masked, and tells the listener. */
+/**
+ * Writes one run's events and log lines to the journal, masked, and tells the listener. Events carry the lease's fence:
+ * once another process holds the stage they are refused, and the run's cancel token is told to stop everything.
+ */
 final class Recorder {
     private final Journal journal;
+    private final Fence fence;
     private final long runId;
     private final Clock clock;
     private final Masker masker;
     private final RunListener listener;
+    private final CancelToken cancel;
 
-    Recorder(Journal journal, long runId, Clock clock, Masker masker, RunListener listener) {
+    Recorder(Journal journal, Fence fence, long runId, Clock clock, Masker masker, RunListener listener, CancelToken cancel) {
         this.journal = journal;
+        this.fence = fence;
         this.runId = runId;
         this.clock = clock;
         this.masker = masker;
         this.listener = listener;
+        this.cancel = cancel;
     }
 
     JournalEvent event(EventType type, String step, String... keyValues) {
@@ -35,7 +44,13 @@ final class Recorder {
     }
 
     JournalEvent event(EventType type, String step, Map<String, String> data) {
-        JournalEvent e = journal.append(runId, type, step, data, clock.instant());
+        JournalEvent e;
+        try {
+            e = journal.append(fence, runId, type, step, data, clock.instant());
+        } catch (LeaseLostException lost) {
+            cancel.cancel(lost.getMessage(), false);
+            throw lost;
+        }
         listener.onEvent(e);
         return e;
     }
@@ -48,5 +63,13 @@ final class Recorder {
 
     Masker masker() {
         return masker;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    CancelToken cancel() {
+        return cancel;
     }
 }

@@ -1,6 +1,7 @@
 package dev.slipway.core.engine;
 
 import dev.slipway.core.journal.EventType;
+import dev.slipway.core.journal.LeaseLostException;
 import dev.slipway.core.journal.RunKind;
 import dev.slipway.core.journal.RunRecord;
 import dev.slipway.core.journal.RunState;
@@ -12,65 +13,59 @@ import dev.slipway.core.target.StepContext;
 import dev.slipway.core.target.StepContext.Release;
 import dev.slipway.core.target.StepName;
 import dev.slipway.core.target.Target;
-import java.time.Clock;
+import dev.slipway.core.target.TargetException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 
 /** Drives one run from wherever its journal says it is to a terminal state, on a stage whose lease this process holds. */
 final class RunExecution {
-    private final String journalKey;
     private final RunRecord run;
     private final SlipwaySpec spec;
     private final StageSpec stage;
     private final Target target;
     private final Recorder recorder;
     private final StepRunner steps;
-    private final ExecutorService pool;
-    private final CancelToken cancel;
-    private final Clock clock;
-    private final UnaryOperator<String> env;
+    private final RunContexts contexts;
     private final Supplier<RunView> view;
     private final Optional<Release> previous;
     private final Approvals approvals;
     private final Releases releases;
-    private final Map<StepName, Outputs> outputs = new ConcurrentHashMap<>();
-    private final boolean parallel;
+    private final Map<StepName, Outputs> outputs;
+    private final Parallel parallel;
 
-    RunExecution(String journalKey, RunRecord run, SlipwaySpec spec, Target target, Recorder recorder, StepRunner steps, ExecutorService pool,
-                 CancelToken cancel, Clock clock, UnaryOperator<String> env, Supplier<RunView> view,
-                 Releases releases, Approvals approvals, boolean parallel) {
-        this.parallel = parallel;
-        this.journalKey = journalKey;
+    RunExecution(RunRecord run, SlipwaySpec spec, Target target, Recorder recorder, StepRunner steps, RunContexts contexts,
+                 Supplier<RunView> view, Releases releases, Approvals approvals, Parallel parallel, Map<StepName, Outputs> outputs) {
+        this.outputs = outputs;
         this.run = run;
         this.spec = spec;
         this.stage = spec.stage(run.stage()).orElseThrow();
         this.target = target;
         this.recorder = recorder;
         this.steps = steps;
-        this.pool = pool;
-        this.cancel = cancel;
-        this.clock = clock;
-        this.env = env;
+        this.contexts = contexts;
         this.view = view;
         this.releases = releases;
         this.previous = releases.latest(run.stage(), run.id());
         this.approvals = approvals;
+        this.parallel = parallel;
     }
 
     /** Runs to the end; returns the final state, or empty when the lease was lost and another process continues. */
     Optional<RunState> execute(String holder) {
+        try {
+            return Optional.ofNullable(drive(holder));
+        } catch (LeaseLostException lost) {
+            return Optional.empty(); // nothing more is written: the new holder continues this run
+        }
+    }
+
+    private RunState drive(String holder) {
         RunView start = view.get();
         if (start.state().isTerminal()) {
-            return Optional.of(start.state());
+            return start.state();
         }
         start.steps().forEach((name, s) -> {
             if (s.state().equals("SUCCEEDED")) {
@@ -78,38 +73,63 @@ final class RunExecution {
             }
         });
         boolean resumed = start.events().stream().anyMatch(e -> e.type() == EventType.RUN_STARTED);
-        recorder.event(resumed ? EventType.RUN_RESUMED : EventType.RUN_STARTED, null, "holder", holder, "commit", run.commit());
+        recorder.event(resumed ? EventType.RUN_RESUMED : EventType.RUN_STARTED, null, "holder", holder, "commit", run.commit(),
+                "key", run.key());
         if (start.state() == RunState.COMPENSATING) {
-            return Optional.of(compensate(start.reason()));
+            return compensate(start.reason());
+        }
+        Optional<String> interrupted = start.events().stream().filter(e -> e.type() == EventType.RUN_INTERRUPTED)
+                .map(e -> e.get("reason")).findFirst();
+        if (interrupted.isPresent()) { // a process was stopped by a signal and died before it could undo: undo now
+            return fail(interrupted.get());
         }
         try {
+            if (run.kind() == RunKind.RESTORE) {
+                return restore();
+            }
+            claim();
             beforeChange();
             afterChange();
             recorder.event(EventType.RUN_SUCCEEDED, null, "commit", run.commit());
-            return Optional.of(RunState.SUCCEEDED);
+            return RunState.SUCCEEDED;
         } catch (StepFailure f) {
-            return Optional.of(fail(f.step().id() + " failed: " + f.getMessage()));
+            return fail(f.step().id() + " failed: " + f.getMessage());
         } catch (RunCancelled c) {
-            Thread.interrupted();
-            if (!c.compensate()) {
-                recorder.log(null, "stopped: " + c.getMessage() + "; the new holder resumes this run");
-                return Optional.empty();
+            return cancelled(c);
+        }
+    }
+
+    private RunState cancelled(RunCancelled c) {
+        Thread.interrupted();
+        if (!c.compensate()) {
+            quietLog("stopped: " + c.getMessage() + "; the process that holds the stage now resumes this run");
+            return null;
+        }
+        recorder.event(EventType.RUN_INTERRUPTED, null, "reason", c.getMessage());
+        return fail(c.getMessage());
+    }
+
+    /** Before anything runs: the target refuses a stage that is served by work this journal cannot prove is its own. */
+    private void claim() {
+        if (run.kind() == RunKind.DEPLOY && !outputs.containsKey(StepName.BUILD)) {
+            try {
+                target.claim(contexts.create(StepName.BUILD, 1, recorder.clock().instant().plus(Duration.ofMinutes(1))));
+            } catch (TargetException e) {
+                throw new StepFailure(StepName.BUILD, recorder.masker().mask(e.getMessage()), e);
             }
-            recorder.event(EventType.RUN_INTERRUPTED, null, "reason", c.getMessage());
-            return Optional.of(fail(c.getMessage()));
         }
     }
 
     private void beforeChange() {
-        if (stage.approvals().gated() || !parallel) {
+        if (stage.approvals().gated() || !parallel.enabled()) {
             step(StepName.BUILD, spec.timeouts().build(), this::build);
             if (stage.approvals().gated()) {
                 approval();
             }
             step(StepName.SNAPSHOT, spec.timeouts().snapshot(), target::snapshot);
         } else {
-            parallel(StepName.BUILD, spec.timeouts().build(), this::build, StepName.SNAPSHOT, spec.timeouts().snapshot(),
-                    target::snapshot);
+            parallel.both(() -> step(StepName.BUILD, spec.timeouts().build(), this::build),
+                    () -> step(StepName.SNAPSHOT, spec.timeouts().snapshot(), target::snapshot));
         }
     }
 
@@ -122,7 +142,7 @@ final class RunExecution {
         step(StepName.VERIFY, spec.health().timeout(), target::verify);
     }
 
-    /** A rollback reuses the image that the release it goes back to was built with; a deploy builds. */
+    /** A rollback reuses the image that the release it goes back to was built with; a deploy builds (or reuses). */
     private Outputs build(StepContext ctx) {
         if (run.kind() == RunKind.DEPLOY) {
             return target.build(ctx);
@@ -132,8 +152,24 @@ final class RunExecution {
                     ctx.log("reusing the image of run " + r.runId() + " (" + r.commit() + ")");
                     return r.build();
                 })
-                .orElseThrow(() -> dev.slipway.core.target.TargetException.permanent("no successful run of "
+                .orElseThrow(() -> TargetException.permanent("no successful run of "
                         + run.stage() + " deployed " + run.commit() + "; nothing to roll back to"));
+    }
+
+    private RunState restore() {
+        String id = run.commit().substring(run.commit().indexOf(':') + 1);
+        try {
+            step(StepName.RESTORE, spec.timeouts().snapshot(), ctx -> {
+                target.restore(ctx, id);
+                return Outputs.of("snapshot", id);
+            });
+        } catch (StepFailure f) {
+            recorder.event(EventType.COMPENSATION_FAILED, null, "reason", "restoring snapshot " + id + " failed: " + f.getMessage()
+                    + "; the database of stage " + stage.name() + " may be partly restored: restore it again");
+            return RunState.NEEDS_ATTENTION;
+        }
+        recorder.event(EventType.RUN_SUCCEEDED, null, "snapshot", id);
+        return RunState.SUCCEEDED;
     }
 
     private void approval() {
@@ -141,62 +177,15 @@ final class RunExecution {
             return;
         }
         String digest = outputs.get(StepName.BUILD).get("digest").orElse("");
-        outputs.put(StepName.APPROVAL, steps.run(StepName.APPROVAL, true, stage.approvals().timeout(), this::context,
-                ctx -> approvals.await(run, stage.approvals(), digest, recorder, cancel)));
+        outputs.put(StepName.APPROVAL, steps.run(StepName.APPROVAL, true, stage.approvals().timeout(), contexts,
+                ctx -> approvals.await(run, stage.approvals(), digest, recorder, recorder.cancel())));
     }
 
     private void step(StepName name, Duration timeout, Function<StepContext, Outputs> call) {
         if (outputs.containsKey(name)) {
             return;
         }
-        outputs.put(name, steps.run(name, true, timeout, this::context, call));
-    }
-
-    private void parallel(StepName a, Duration ta, Function<StepContext, Outputs> ca,
-                          StepName b, Duration tb, Function<StepContext, Outputs> cb) {
-        Future<?> fa = pool.submit(() -> step(a, ta, ca));
-        Future<?> fb = pool.submit(() -> step(b, tb, cb));
-        try {
-            awaitBoth(fa, fb);
-        } catch (InterruptedException e) {
-            fa.cancel(true);
-            fb.cancel(true);
-            awaitQuietly(fa);
-            awaitQuietly(fb);
-            throw cancel.exception();
-        }
-    }
-
-    private static void awaitBoth(Future<?> fa, Future<?> fb) throws InterruptedException {
-        RuntimeException failure = null;
-        for (Future<?> f : new Future<?>[] {fa, fb}) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                if (failure == null) {
-                    failure = (RuntimeException) e.getCause();
-                    (f == fa ? fb : fa).cancel(true); // the other step stops too; its STEP_FAILED says it was cancelled
-                }
-            } catch (java.util.concurrent.CancellationException e) {
-                // cancelled because the other one failed
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
-    }
-
-    private static void awaitQuietly(Future<?> f) {
-        try {
-            f.get();
-        } catch (Exception ignored) {
-            // already reported by the step itself
-        }
-    }
-
-    private StepContext context(StepName current, int attempt, Instant deadline) {
-        return new RunStepContext(journalKey, run, spec, current, attempt, name -> Optional.ofNullable(outputs.get(name)), previous,
-                line -> recorder.log(current.id(), line), recorder.masker(), env, deadline, clock);
+        outputs.put(name, steps.run(name, true, timeout, contexts, call));
     }
 
     private RunState fail(String reason) {
@@ -209,22 +198,68 @@ final class RunExecution {
         return RunState.FAILED;
     }
 
+    /**
+     * Brings the previous release back. The run ends ROLLED_BACK only when the target verified what it started, or when
+     * nothing served the stage before this run either; a previous release that was not brought back needs a person.
+     */
     private RunState compensate(String reason) {
         Thread.interrupted();
         if (view.get().state() != RunState.COMPENSATING) {
             recorder.event(EventType.COMPENSATION_STARTED, null, "reason", reason);
         }
         boolean restore = stage.snapshots().restoreOnFailure();
+        Outputs out;
         try {
-            steps.run(StepName.COMPENSATE, false, spec.timeouts().compensate(), this::context,
-                    ctx -> target.compensate(ctx, restore));
-            String back = previous.map(p -> "run " + p.runId() + " (" + p.commit() + ")").orElse("nothing (first deploy)");
-            recorder.event(EventType.ROLLED_BACK, null, "reason", reason, "restored", back);
-            return RunState.ROLLED_BACK;
+            out = steps.run(StepName.COMPENSATE, false, spec.timeouts().compensate(), contexts, ctx -> target.compensate(ctx, restore));
         } catch (StepFailure f) {
             recorder.event(EventType.COMPENSATION_FAILED, null, "reason", f.getMessage());
             return RunState.NEEDS_ATTENTION;
+        } catch (RunCancelled c) {
+            quietLog("stopped compensating: " + c.getMessage() + "; the process that holds the stage now resumes it");
+            return null;
+        }
+        String restored = out.get("restored").orElse("none");
+        Optional<String> before = servedBefore();
+        if ("none".equals(restored) && before.isPresent()) {
+            recorder.event(EventType.COMPENSATION_FAILED, null, "reason", before.get() + " served stage " + stage.name()
+                    + " before this run, but nothing was brought back: the stage has no server. Deploy a release again"
+                    + " (`slipway deploy " + stage.name() + " --commit " + previous.map(Release::commit).orElse("SHA") + "`)");
+            return RunState.NEEDS_ATTENTION;
+        }
+        String back = "none".equals(restored) ? "nothing (nothing served the stage before this run)"
+                : previous.map(p -> "run " + p.runId() + " (" + p.commit() + ")").orElse(restored);
+        recorder.event(EventType.ROLLED_BACK, null, "reason", reason, "restored", back);
+        return RunState.ROLLED_BACK;
+    }
+
+    /** What served the stage before this run: the journal's previous release, or whatever stop-old found running. */
+    private Optional<String> servedBefore() {
+        if (previous.isPresent()) {
+            return previous.map(p -> "run " + p.runId() + " (" + p.commit() + ")");
+        }
+        return Optional.ofNullable(outputs.get(StepName.STOP_OLD))
+                .or(() -> view.get().step(StepName.STOP_OLD.id()).filter(s -> s.state().equals("SUCCEEDED")).map(s -> new Outputs(s.outputs())))
+                .flatMap(o -> o.get("previous").filter(p -> !p.isEmpty() && !p.equals("none")).map(p -> "release " + p)
+                        .or(() -> o.get("stopped").filter(n -> !n.equals("0")).map(n -> n + " instance(s) of an earlier release")));
+    }
+
+    private void quietLog(String line) {
+        try {
+            recorder.log(null, line);
+        } catch (RuntimeException ignored) {
+            // the store may be what failed; the message is only a courtesy
         }
     }
 
+    /** Makes the context of one attempt of a step of this run. */
+    @FunctionalInterface
+    interface RunContexts extends StepRunner.Contexts {
+    }
+
+    /** Runs build and snapshot at once (or one after the other when disabled), and returns only when both have ended. */
+    interface Parallel {
+        boolean enabled();
+
+        void both(Runnable a, Runnable b);
+    }
 }

@@ -32,11 +32,15 @@ final class RunStepContext implements StepContext {
     private final Instant deadline;
     private final Clock clock;
     private final String journalKey;
+    private final Sources sources;
+    private final java.util.function.Supplier<Optional<Outputs>> earlierBuild;
 
-    RunStepContext(String journalKey, RunRecord run, SlipwaySpec spec, StepName step, int attempt, Function<StepName, Optional<Outputs>> outputs,
+    RunStepContext(String journalKey, Sources sources, java.util.function.Supplier<Optional<Outputs>> earlierBuild, RunRecord run, SlipwaySpec spec, StepName step, int attempt, Function<StepName, Optional<Outputs>> outputs,
                    Optional<Release> previous, Consumer<String> log, Masker masker, UnaryOperator<String> env,
                    Instant deadline, Clock clock) {
         this.journalKey = journalKey;
+        this.sources = sources;
+        this.earlierBuild = earlierBuild;
         this.run = run;
         this.spec = spec;
         this.stage = spec.stage(run.stage()).orElseThrow(() -> new IllegalStateException("stage " + run.stage() + " vanished (bug)"));
@@ -58,7 +62,27 @@ final class RunStepContext implements StepContext {
 
     @Override
     public String runKey() {
-        return run.id() + "." + journalKey;
+        return run.key();
+    }
+
+    @Override
+    public String journalKey() {
+        return journalKey;
+    }
+
+    @Override
+    public java.nio.file.Path sourceDir() {
+        return sources.sourceDir(run, spec);
+    }
+
+    @Override
+    public Optional<String> requestedImage() {
+        return Optional.ofNullable(run.image());
+    }
+
+    @Override
+    public Optional<Outputs> earlierBuild() {
+        return earlierBuild.get();
     }
 
     @Override

@@ -19,16 +19,27 @@ import java.util.function.Function;
 
 /** Runs one step: journals its start, enforces its timeout, retries transient failures with backoff, journals the end. */
 final class StepRunner {
-    private static final Duration STOP_WAIT = Duration.ofSeconds(30);
+    /** How often a wait looks at the clock: deadlines follow {@link #clock}, so a test's clock decides when they pass. */
+    private static final long SLICE_MS = 50;
     private final Recorder recorder;
     private final ExecutorService pool;
     private final Sleeper sleeper;
     private final Clock clock;
     private final Backoff retries;
     private final CancelToken cancel;
+    private final Duration stopWait;
+    private final Runnable onStuck;
 
-    StepRunner(Recorder recorder, ExecutorService pool, Sleeper sleeper, Clock clock, Backoff retries, CancelToken cancel) {
+    /**
+     * @param stopWait how long a step gets to stop once interrupted; fits inside the lease so another process never takes
+     *                 the stage over while a step of this one still acts
+     * @param onStuck  what happens when a step did not stop within {@code stopWait} (the command line exits)
+     */
+    StepRunner(Recorder recorder, ExecutorService pool, Sleeper sleeper, Clock clock, Backoff retries, CancelToken cancel,
+               Duration stopWait, Runnable onStuck) {
         this.cancel = cancel;
+        this.stopWait = stopWait;
+        this.onStuck = onStuck;
         this.recorder = recorder;
         this.pool = pool;
         this.sleeper = sleeper;
@@ -72,7 +83,11 @@ final class StepRunner {
                 recorder.event(EventType.STEP_FAILED, step.id(), "reason", why, "attempts", String.valueOf(attempt));
                 throw new StepFailure(step, why, e);
             } catch (RunCancelled e) {
-                recorder.event(EventType.STEP_FAILED, step.id(), "reason", "cancelled: " + e.getMessage());
+                if (e.compensate()) { // a lost lease writes nothing more: the new holder owns the journal of this run
+                    recorder.event(EventType.STEP_FAILED, step.id(), "reason", "cancelled: " + e.getMessage());
+                }
+                throw e;
+            } catch (dev.slipway.core.journal.LeaseLostException e) {
                 throw e;
             } catch (RuntimeException e) {
                 String why = recorder.masker().mask(describe(e));
@@ -119,29 +134,45 @@ final class StepRunner {
         }
     }
 
-    /** Waits for the step; an uncancellable one (compensation) ignores interrupts until it ends or times out. */
+    /**
+     * Waits for the step until the deadline on {@link #clock}. An uncancellable one (compensation) ignores a signal's
+     * interrupt until it ends or times out, but not a lost lease: then nothing more may be done on the stage.
+     */
     private Outputs await(Future<Outputs> f, Instant deadline, boolean cancellable)
             throws InterruptedException, ExecutionException, TimeoutException {
+        boolean told = false;
         while (true) {
-            long waitMs = Math.max(1, Duration.between(clock.instant(), deadline).toMillis());
+            long leftMs = Duration.between(clock.instant(), deadline).toMillis();
+            if (leftMs <= 0) {
+                throw new TimeoutException();
+            }
             try {
-                return f.get(waitMs, TimeUnit.MILLISECONDS);
+                return f.get(Math.min(leftMs, SLICE_MS), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                // look at the clock again
             } catch (InterruptedException e) {
-                if (cancellable) {
+                if (cancellable || cancel.leaseLost()) {
                     throw e;
                 }
-                recorder.log(null, "interrupt ignored while " + "compensating; wait for it to finish");
+                if (!told) {
+                    recorder.log(null, "interrupt ignored while compensating; wait for it to finish");
+                    told = true;
+                }
             }
         }
     }
 
-    /** Interrupts the step and waits (bounded) until it has really stopped, so compensation never races it. */
+    /**
+     * Interrupts the step and waits until it has really stopped, so compensation (or another process) never races it.
+     * A step that does not stop within the stop window is stuck: {@link #onStuck} decides (the command line exits).
+     */
     private void stop(Future<Outputs> f, CountDownLatch done) {
         f.cancel(true);
         boolean interrupted = Thread.interrupted();
         try {
-            if (!done.await(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                recorder.log(null, "step did not stop within " + Durations.format(STOP_WAIT) + " of being interrupted");
+            if (!done.await(stopWait.toMillis(), TimeUnit.MILLISECONDS)) {
+                recorder.log(null, "step did not stop within " + Durations.format(stopWait) + " of being interrupted");
+                onStuck.run();
             }
         } catch (InterruptedException e) {
             interrupted = true;

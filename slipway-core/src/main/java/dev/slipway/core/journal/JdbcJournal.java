@@ -6,63 +6,73 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
+import javax.sql.DataSource;
 
-/** The journal on one JDBC connection, shared by the threads of a process under a lock; the same SQL for both stores. */
+/**
+ * The journal on a pool of JDBC connections (HikariCP: reconnects, timeouts); the same SQL for both stores except the
+ * few {@link Dialect} differences. Events and logs are append-only; a run's row keeps its current state.
+ */
 final class JdbcJournal implements Journal {
     private static final TypeReference<Map<String, String>> MAP = new TypeReference<>() {
     };
-    private static final String TERMINAL_TYPES = "('RUN_SUCCEEDED','RUN_FAILED','ROLLED_BACK','COMPENSATION_FAILED','RUN_SUPERSEDED')";
-    private static final String RUN_COLUMNS = "id, app, stage, commit_sha, kind, requested_by, requested_at_ms";
-    private final Connection connection;
+    private static final String RUN_COLUMNS = "id, run_key, app, stage, commit_sha, kind, requested_by, requested_at_ms, image_ref, origin";
+    private static final int APPEND_TRIES = 20;
+    private final DataSource data;
+    private final AutoCloseable pool;
+    private final Dialect dialect;
+    private final JdbcLeases leases;
     private final ObjectMapper json = new ObjectMapper();
-    private final ReentrantLock lock = new ReentrantLock();
     private volatile String key;
 
-    JdbcJournal(Connection connection) {
-        this.connection = connection;
+    JdbcJournal(DataSource data, AutoCloseable pool, Dialect dialect) {
+        this.data = data;
+        this.pool = pool;
+        this.dialect = dialect;
+        this.leases = new JdbcLeases(dialect);
     }
 
     @FunctionalInterface
-    private interface Work<T> {
+    interface Work<T> {
         T run(Connection c) throws SQLException;
     }
 
-    private <T> T withConnection(String what, Work<T> work) {
-        lock.lock();
-        try {
-            return work.run(connection);
+    <T> T withConnection(String what, Work<T> work) {
+        try (Connection c = data.getConnection()) {
+            return work.run(c);
         } catch (SQLException e) {
-            throw new SlipwayException(ErrorCode.STATE_STORE, "state store failed to " + what + ": " + e.getMessage(), e);
-        } finally {
-            lock.unlock();
+            throw failed(what, e);
         }
     }
 
     private <T> T inTransaction(String what, Work<T> work) {
-        return withConnection(what, c -> {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        });
+        return withConnection(what, c -> transaction(c, work));
+    }
+
+    private static <T> T transaction(Connection c, Work<T> work) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            T result = work.run(c);
+            c.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    private static SlipwayException failed(String what, SQLException e) {
+        return new SlipwayException(ErrorCode.STATE_STORE, "state store failed to " + what + ": " + e.getMessage(), e);
     }
 
     @Override
@@ -70,233 +80,229 @@ final class JdbcJournal implements Journal {
         String k = key;
         if (k == null) {
             k = withConnection("read the journal key", c -> {
-                long value = readCounter(c, "journal-key");
-                if (value < 0) {
+                Optional<Long> value = Sql.first(c, rs -> rs.getLong(1), "select value from slipway_counters where name = 'journal-key'");
+                if (value.isEmpty()) {
                     try {
-                        update(c, "insert into slipway_counters (name, value) values ('journal-key', ?)",
+                        Sql.update(c, "insert into slipway_counters (name, value) values ('journal-key', ?)",
                                 1 + new java.security.SecureRandom().nextInt(Integer.MAX_VALUE - 1));
                     } catch (SQLException e) {
-                        // another process made it first; read theirs
+                        if (!Dialect.isUniqueViolation(e)) {
+                            throw e;
+                        } // else another process made it first; read theirs
                     }
-                    value = readCounter(c, "journal-key");
+                    value = Sql.first(c, rs -> rs.getLong(1), "select value from slipway_counters where name = 'journal-key'");
                 }
-                return Long.toString(value, 36);
+                return Long.toString(value.orElseThrow(), 36);
             });
             key = k;
         }
         return k;
     }
 
-    private static long readCounter(Connection c, String name) throws SQLException {
-        try (PreparedStatement ps = prepare(c, "select value from slipway_counters where name = ?", name);
-             ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? rs.getLong(1) : -1;
-        }
-    }
-
     @Override
-    public RunRecord enqueue(String app, String stage, String commit, RunKind kind, String requestedBy, Instant at) {
-        return inTransaction("queue a run of " + stage, c -> {
-            Optional<RunRecord> existing = first(c, "select " + RUN_COLUMNS + " from slipway_runs r where stage = ? and commit_sha = ?"
-                    + " and kind = ? and not exists (select 1 from slipway_events e where e.run_id = r.id and e.type in "
-                    + TERMINAL_TYPES + ") order by id", stage, commit, kind.name());
-            if (existing.isPresent()) {
-                return existing.get();
+    public RunRecord enqueue(RunRequest request, Instant at) {
+        String open = request.stage() + "/" + request.kind().name() + "/" + request.commit();
+        String what = "queue a run of " + request.stage();
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = data.getConnection()) {
+                return transaction(c, tx -> {
+                    Optional<RunRecord> existing = Sql.first(tx, this::record, "select " + RUN_COLUMNS
+                            + " from slipway_runs where open_key = ?", open);
+                    if (existing.isPresent()) {
+                        return existing.get();
+                    }
+                    long id = Sql.single(tx, "update slipway_counters set value = value + 1 where name = 'run' returning value");
+                    RunRecord run = new RunRecord(id, RunKeys.next(), request.app(), request.stage(), request.commit(), request.kind(),
+                            request.requestedBy(), Instant.ofEpochMilli(at.toEpochMilli()), request.image(), request.origin());
+                    Sql.update(tx, "insert into slipway_runs (" + RUN_COLUMNS + ", state, open_key) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                            + " 'QUEUED', ?)", id, run.key(), run.app(), run.stage(), run.commit(), run.kind().name(), run.requestedBy(),
+                            at.toEpochMilli(), run.image(), run.origin(), open);
+                    insertEvent(tx, run, EventType.RUN_QUEUED, null, Map.of("commit", run.commit(), "by", run.requestedBy()), at);
+                    return run;
+                });
+            } catch (SQLException e) {
+                if (!Dialect.isUniqueViolation(e) || attempt >= APPEND_TRIES) {
+                    throw failed(what, e);
+                } // another process queued the same request at once: join theirs
             }
-            long id = nextRunId(c);
-            update(c, "insert into slipway_runs (" + RUN_COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?)",
-                    id, app, stage, commit, kind.name(), requestedBy, at.toEpochMilli());
-            insertEvent(c, id, EventType.RUN_QUEUED, null, Map.of("commit", commit, "by", requestedBy), at);
-            return new RunRecord(id, app, stage, commit, kind, requestedBy, Instant.ofEpochMilli(at.toEpochMilli()));
-        });
-    }
-
-    private long nextRunId(Connection c) throws SQLException {
-        update(c, "update slipway_counters set value = value + 1 where name = 'run'");
-        try (PreparedStatement ps = c.prepareStatement("select value from slipway_counters where name = 'run'");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
         }
     }
 
     @Override
     public JournalEvent append(long runId, EventType type, String step, Map<String, String> data, Instant at) {
-        SQLException last = null;
-        for (int attempt = 0; attempt < 20; attempt++) {
-            try {
-                return withRawConnection(c -> insertEvent(c, runId, type, step, data, at));
+        return append(null, runId, type, step, data, at);
+    }
+
+    @Override
+    public JournalEvent append(Fence fence, long runId, EventType type, String step, Map<String, String> data, Instant at) {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = this.data.getConnection()) {
+                return transaction(c, tx -> {
+                    if (fence != null) {
+                        leases.check(tx, fence, type + " of run " + runId);
+                    }
+                    RunRecord run = Sql.first(tx, this::record, "select " + RUN_COLUMNS + " from slipway_runs where id = ?", runId)
+                            .orElseThrow(() -> new SlipwayException(ErrorCode.BAD_USAGE, "no run " + runId));
+                    return insertEvent(tx, run, type, step, data, at);
+                });
             } catch (SQLException e) {
-                last = e; // another process appended the same seq at once (approvals): take the next one
+                if (!Dialect.isUniqueViolation(e) || attempt >= APPEND_TRIES) {
+                    throw failed("append " + type + " to run " + runId, e);
+                } // another process appended to this run at the same moment (an approval): take the next seq
             }
         }
-        throw new SlipwayException(ErrorCode.STATE_STORE, "state store failed to append " + type + " to run " + runId
-                + ": " + last.getMessage(), last);
     }
 
-    private <T> T withRawConnection(Work<T> work) throws SQLException {
-        lock.lock();
-        try {
-            return work.run(connection);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private JournalEvent insertEvent(Connection c, long runId, EventType type, String step, Map<String, String> data,
+    /** Inserts the event with the next sequence number, then brings the run's state row up to date. */
+    private JournalEvent insertEvent(Connection c, RunRecord run, EventType type, String step, Map<String, String> data,
                                      Instant at) throws SQLException {
-        String payload = toJson(data);
-        update(c, "insert into slipway_events (run_id, seq, at_ms, type, step, data) select ?, coalesce(max(seq), 0) + 1,"
-                + " ?, ?, ?, ? from slipway_events where run_id = ?", runId, at.toEpochMilli(), type.name(), step, payload, runId);
-        try (PreparedStatement ps = c.prepareStatement("select max(seq) from slipway_events where run_id = ?")) {
-            ps.setLong(1, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new JournalEvent(runId, rs.getInt(1), Instant.ofEpochMilli(at.toEpochMilli()), type, step, data);
+        long seq = Sql.single(c, "insert into slipway_events (run_id, seq, at_ms, type, step, data) select ?, coalesce(max(seq), 0) + 1,"
+                + " ?, ?, ?, ? from slipway_events where run_id = ? returning seq", run.id(), at.toEpochMilli(), type.name(), step,
+                toJson(data), run.id());
+        JournalEvent event = new JournalEvent(run.id(), (int) seq, Instant.ofEpochMilli(at.toEpochMilli()), type, step, data);
+        if (type != EventType.RUN_QUEUED) {
+            RunView view = RunView.of(run, events(c, run.id()));
+            if (view.state().isTerminal()) {
+                Sql.update(c, "update slipway_runs set state = ?, ended_at_ms = ?, open_key = null where id = ?",
+                        view.state().name(), at.toEpochMilli(), run.id());
+            } else {
+                Sql.update(c, "update slipway_runs set state = ? where id = ?", view.state().name(), run.id());
             }
         }
+        return event;
     }
 
     @Override
     public Optional<RunRecord> run(long runId) {
-        return withConnection("read run " + runId, c -> first(c, "select " + RUN_COLUMNS + " from slipway_runs where id = ?", runId));
+        return withConnection("read run " + runId, c -> Sql.first(c, this::record, "select " + RUN_COLUMNS
+                + " from slipway_runs where id = ?", runId));
     }
 
     @Override
     public List<JournalEvent> events(long runId) {
-        return withConnection("read events of run " + runId, c -> {
-            List<JournalEvent> out = new ArrayList<>();
-            try (PreparedStatement ps = prepare(c, "select run_id, seq, at_ms, type, step, data from slipway_events"
-                    + " where run_id = ? order by seq", runId); ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new JournalEvent(rs.getLong(1), rs.getInt(2), Instant.ofEpochMilli(rs.getLong(3)),
-                            EventType.valueOf(rs.getString(4)), rs.getString(5), fromJson(rs.getString(6))));
-                }
-            }
-            return out;
-        });
+        return withConnection("read events of run " + runId, c -> events(c, runId));
+    }
+
+    private List<JournalEvent> events(Connection c, long runId) throws SQLException {
+        return Sql.query(c, rs -> new JournalEvent(rs.getLong(1), rs.getInt(2), Instant.ofEpochMilli(rs.getLong(3)),
+                EventType.valueOf(rs.getString(4)), rs.getString(5), fromJson(rs.getString(6))),
+                "select run_id, seq, at_ms, type, step, data from slipway_events where run_id = ? order by seq", runId);
     }
 
     @Override
     public List<RunRecord> runs(String stage, int limit) {
         return withConnection("list runs", c -> stage == null
-                ? all(c, "select " + RUN_COLUMNS + " from slipway_runs order by id desc limit ?", limit)
-                : all(c, "select " + RUN_COLUMNS + " from slipway_runs where stage = ? order by id desc limit ?", stage, limit));
+                ? Sql.query(c, this::record, "select " + RUN_COLUMNS + " from slipway_runs order by id desc limit ?", limit)
+                : Sql.query(c, this::record, "select " + RUN_COLUMNS + " from slipway_runs where stage = ? order by id desc limit ?",
+                stage, limit));
     }
 
     @Override
     public List<RunRecord> unfinishedRuns(String stage) {
-        return withConnection("list unfinished runs of " + stage, c -> all(c, "select " + RUN_COLUMNS
-                + " from slipway_runs r where stage = ? and not exists (select 1 from slipway_events e where e.run_id = r.id"
-                + " and e.type in " + TERMINAL_TYPES + ") order by id", stage));
+        return withConnection("list unfinished runs of " + stage, c -> Sql.query(c, this::record, "select " + RUN_COLUMNS
+                + " from slipway_runs where stage = ? and ended_at_ms is null order by id", stage));
     }
 
     @Override
-    public void log(long runId, String step, String line, Instant at) {
-        withConnection("append to the log of run " + runId, c -> update(c, "insert into slipway_logs (run_id, seq, at_ms, step, line)"
-                + " select ?, coalesce(max(seq), 0) + 1, ?, ?, ? from slipway_logs where run_id = ?",
-                runId, at.toEpochMilli(), step, line, runId));
+    public List<RunRecord> releases(String stage, String commit, int limit) {
+        String where = "stage = ? and state = 'SUCCEEDED' and kind in ('DEPLOY', 'ROLLBACK')";
+        return withConnection("list releases of " + stage, c -> commit == null
+                ? Sql.query(c, this::record, "select " + RUN_COLUMNS + " from slipway_runs where " + where
+                + " order by id desc limit ?", stage, limit)
+                : Sql.query(c, this::record, "select " + RUN_COLUMNS + " from slipway_runs where " + where
+                + " and commit_sha = ? order by id desc limit ?", stage, commit, limit));
     }
 
     @Override
-    public List<LogLine> logs(long runId) {
-        return withConnection("read the log of run " + runId, c -> {
-            List<LogLine> out = new ArrayList<>();
-            try (PreparedStatement ps = prepare(c, "select run_id, seq, at_ms, step, line from slipway_logs where run_id = ?"
-                    + " order by seq", runId); ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new LogLine(rs.getLong(1), rs.getInt(2), Instant.ofEpochMilli(rs.getLong(3)), rs.getString(4),
-                            rs.getString(5)));
+    public Optional<Map<String, String>> build(String app, String commit, List<String> stages) {
+        if (stages.isEmpty()) {
+            return Optional.empty();
+        }
+        String in = String.join(", ", java.util.Collections.nCopies(stages.size(), "?"));
+        Object[] args = new Object[stages.size() + 2];
+        args[0] = app;
+        args[1] = commit;
+        for (int i = 0; i < stages.size(); i++) {
+            args[i + 2] = stages.get(i);
+        }
+        return withConnection("find the build of " + commit, c -> Sql.first(c, rs -> fromJson(rs.getString(1)),
+                "select e.data from slipway_events e join slipway_runs r on r.id = e.run_id where r.app = ? and r.commit_sha = ?"
+                        + " and r.stage in (" + in + ") and e.type = 'STEP_SUCCEEDED' and e.step = 'build'"
+                        + " order by e.run_id desc, e.seq desc limit 1", args));
+    }
+
+    @Override
+    public Map<RunState, Long> countByState(String app, String stage) {
+        return withConnection("count the runs of " + stage, c -> {
+            Map<RunState, Long> out = new EnumMap<>(RunState.class);
+            for (RunState s : RunState.values()) {
+                if (s.isTerminal()) {
+                    out.put(s, 0L);
                 }
             }
+            Sql.query(c, rs -> out.put(RunState.valueOf(rs.getString(1)), rs.getLong(2)), "select state, count(*) from slipway_runs"
+                    + " where app = ? and stage = ? and ended_at_ms is not null group by state", app, stage);
             return out;
         });
     }
 
     @Override
-    public Optional<Lease> lease(String stage) {
-        return withConnection("read the lease of " + stage, c -> {
-            try (PreparedStatement ps = prepare(c, "select stage, holder, run_id, heartbeat_ms, expires_ms from slipway_leases"
-                    + " where stage = ?", stage); ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Lease(rs.getString(1), rs.getString(2), rs.getLong(3),
-                        Instant.ofEpochMilli(rs.getLong(4)), Instant.ofEpochMilli(rs.getLong(5)))) : Optional.empty();
+    public void log(long runId, String step, String line, Instant at) {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = data.getConnection()) {
+                Sql.update(c, "insert into slipway_logs (run_id, seq, at_ms, step, line) select ?, coalesce(max(seq), 0) + 1, ?, ?, ?"
+                        + " from slipway_logs where run_id = ?", runId, at.toEpochMilli(), step, line, runId);
+                return;
+            } catch (SQLException e) {
+                if (!Dialect.isUniqueViolation(e) || attempt >= APPEND_TRIES) {
+                    throw failed("append to the log of run " + runId, e);
+                } // two threads of the run logged at once: take the next seq
             }
-        });
-    }
-
-    @Override
-    public boolean tryAcquire(String stage, String holder, long runId, Instant now, Duration ttl, Predicate<Lease> holderIsDead) {
-        long nowMs = now.toEpochMilli();
-        long expires = now.plus(ttl).toEpochMilli();
-        Optional<Lease> current = lease(stage);
-        if (current.isEmpty()) {
-            return withConnection("take the lease of " + stage, c -> {
-                try {
-                    return update(c, "insert into slipway_leases (stage, holder, run_id, heartbeat_ms, expires_ms) values (?, ?, ?, ?, ?)",
-                            stage, holder, runId, nowMs, expires) == 1;
-                } catch (SQLException e) {
-                    return false; // someone inserted first
-                }
-            });
         }
-        Lease lease = current.get();
-        boolean mayTake = lease.holder().equals(holder) || lease.expires().toEpochMilli() < nowMs || holderIsDead.test(lease);
-        if (!mayTake) {
-            return false;
-        }
-        return withConnection("take over the lease of " + stage, c -> update(c, "update slipway_leases set holder = ?, run_id = ?,"
-                + " heartbeat_ms = ?, expires_ms = ? where stage = ? and holder = ? and heartbeat_ms = ?",
-                holder, runId, nowMs, expires, stage, lease.holder(), lease.heartbeat().toEpochMilli()) == 1);
     }
 
     @Override
-    public boolean heartbeat(String stage, String holder, long runId, Instant now, Duration ttl) {
-        return withConnection("renew the lease of " + stage, c -> update(c, "update slipway_leases set run_id = ?, heartbeat_ms = ?,"
-                + " expires_ms = ? where stage = ? and holder = ?", runId, now.toEpochMilli(), now.plus(ttl).toEpochMilli(),
-                stage, holder) == 1);
+    public List<LogLine> logs(long runId) {
+        return withConnection("read the log of run " + runId, c -> Sql.query(c, rs -> new LogLine(rs.getLong(1), rs.getInt(2),
+                Instant.ofEpochMilli(rs.getLong(3)), rs.getString(4), rs.getString(5)),
+                "select run_id, seq, at_ms, step, line from slipway_logs where run_id = ? order by seq", runId));
     }
 
     @Override
-    public void release(String stage, String holder) {
-        withConnection("release the lease of " + stage, c -> update(c, "delete from slipway_leases where stage = ? and holder = ?",
-                stage, holder));
+    public Optional<Lease> lease(String stage) {
+        return withConnection("read the lease of " + stage, c -> leases.read(c, stage, ""));
+    }
+
+    @Override
+    public Optional<Fence> tryAcquire(String stage, String holder, long runId, Duration ttl, Predicate<Lease> holderIsDead) {
+        return withConnection("take the lease of " + stage, c -> leases.tryAcquire(c, stage, holder, runId, ttl, holderIsDead));
+    }
+
+    @Override
+    public boolean heartbeat(Fence fence, long runId, Duration ttl) {
+        return withConnection("renew the lease of " + fence.stage(), c -> leases.heartbeat(c, fence, runId, ttl));
+    }
+
+    @Override
+    public void release(Fence fence) {
+        withConnection("release the lease of " + fence.stage(), c -> leases.release(c, fence));
     }
 
     @Override
     public void close() {
-        withConnection("close", c -> {
-            c.close();
-            return null;
-        });
-    }
-
-    private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
-        PreparedStatement ps = c.prepareStatement(sql);
-        for (int i = 0; i < args.length; i++) {
-            ps.setObject(i + 1, args[i]);
-        }
-        return ps;
-    }
-
-    private static int update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = prepare(c, sql, args)) {
-            return ps.executeUpdate();
+        try {
+            pool.close();
+        } catch (Exception e) {
+            throw new SlipwayException(ErrorCode.STATE_STORE, "could not close the state store: " + e.getMessage(), e);
         }
     }
 
-    private static List<RunRecord> all(Connection c, String sql, Object... args) throws SQLException {
-        List<RunRecord> out = new ArrayList<>();
-        try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(new RunRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        RunKind.valueOf(rs.getString(5)), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7))));
-            }
-        }
-        return out;
-    }
-
-    private static Optional<RunRecord> first(Connection c, String sql, Object... args) throws SQLException {
-        return all(c, sql, args).stream().findFirst();
+    private RunRecord record(ResultSet rs) throws SQLException {
+        long id = rs.getLong(1);
+        String runKey = rs.getString(2);
+        return new RunRecord(id, runKey != null ? runKey : id + "." + key(), rs.getString(3), rs.getString(4), rs.getString(5),
+                RunKind.valueOf(rs.getString(6)), rs.getString(7), Instant.ofEpochMilli(rs.getLong(8)), rs.getString(9),
+                rs.getString(10));
     }
 
     private String toJson(Map<String, String> data) {
@@ -314,5 +320,4 @@ final class JdbcJournal implements Journal {
             throw new SlipwayException(ErrorCode.STATE_STORE, "journal holds unreadable event data: " + e.getOriginalMessage(), e);
         }
     }
-
 }

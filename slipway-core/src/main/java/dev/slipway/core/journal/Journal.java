@@ -8,21 +8,37 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * The durable record of every run: append-only events, log lines, and the per-stage lease that lets exactly one
- * process run steps on a stage. Implementations are safe to use from several threads and several processes.
+ * The durable record of every run: append-only events, log lines, each run's current state, and the per-stage lease
+ * that lets exactly one process run steps on a stage. Implementations are safe to use from several threads and
+ * several processes, and behave the same on every store.
  */
 public interface Journal extends AutoCloseable {
     /** A short random key chosen when this journal was created; tells its runs from those of another journal. */
     String key();
 
     /**
-     * Records a request and its {@link EventType#RUN_QUEUED} event. When an unfinished run of the same stage, kind and
-     * commit exists, no new run is made and that one is returned: asking again (after a crash, say) joins it.
+     * Records a request with a new {@link RunKeys key} and its {@link EventType#RUN_QUEUED} event. When an unfinished
+     * run of the same stage, kind and commit exists, no new run is made and that one is returned: asking again (after a
+     * crash, say) joins it. Of several processes asking at once, exactly one makes the run.
      */
-    RunRecord enqueue(String app, String stage, String commit, RunKind kind, String requestedBy, Instant at);
+    RunRecord enqueue(RunRequest request, Instant at);
 
-    /** Appends an event to a run; returns it with its sequence number. */
+    /** {@link #enqueue(RunRequest, Instant)} without an image or origin. */
+    default RunRecord enqueue(String app, String stage, String commit, RunKind kind, String requestedBy, Instant at) {
+        return enqueue(new RunRequest(app, stage, commit, kind, requestedBy), at);
+    }
+
+    /**
+     * Appends an event that needs no lease: requests, approvals, a request withdrawn while queued. Returns it with its
+     * sequence number.
+     */
     JournalEvent append(long runId, EventType type, String step, Map<String, String> data, Instant at);
+
+    /**
+     * Appends an event of the holder of {@code fence}; refused with {@link LeaseLostException} (nothing written) when
+     * the stage's lease is no longer that holder's at that epoch.
+     */
+    JournalEvent append(Fence fence, long runId, EventType type, String step, Map<String, String> data, Instant at);
 
     Optional<RunRecord> run(long runId);
 
@@ -31,8 +47,22 @@ public interface Journal extends AutoCloseable {
     /** Newest first; {@code stage} null for all stages. */
     List<RunRecord> runs(String stage, int limit);
 
-    /** Runs of {@code stage} whose events hold no terminal event, oldest first. */
+    /** Runs of {@code stage} that have not ended, oldest first (from the run's state row, not its history). */
     List<RunRecord> unfinishedRuns(String stage);
+
+    /**
+     * Successful deploys and rollbacks (releases) of {@code stage}, newest first; only those of {@code commit} when it
+     * is not null.
+     */
+    List<RunRecord> releases(String stage, String commit, int limit);
+
+    /**
+     * The outputs of the newest successful build of {@code app} at {@code commit} by a run of one of {@code stages}.
+     */
+    Optional<Map<String, String>> build(String app, String commit, List<String> stages);
+
+    /** How many runs of {@code app} on {@code stage} ended in each terminal state, over the whole journal. */
+    Map<RunState, Long> countByState(String app, String stage);
 
     void log(long runId, String step, String line, Instant at);
 
@@ -41,15 +71,17 @@ public interface Journal extends AutoCloseable {
     Optional<Lease> lease(String stage);
 
     /**
-     * Takes the stage lease for {@code holder} if it is free, already {@code holder}'s, expired at {@code now}, or
-     * held by a holder for which {@code holderIsDead} is true. Compare-and-set: of several callers one wins.
+     * Takes the stage lease for {@code holder} if it is free, already {@code holder}'s, expired on the store's clock, or
+     * held by a holder for which {@code holderIsDead} is true. Compare-and-set: of several callers one wins. Each
+     * acquisition increments the lease's epoch; the returned fence carries it.
      */
-    boolean tryAcquire(String stage, String holder, long runId, Instant now, Duration ttl, Predicate<Lease> holderIsDead);
+    Optional<Fence> tryAcquire(String stage, String holder, long runId, Duration ttl, Predicate<Lease> holderIsDead);
 
-    /** Extends {@code holder}'s lease; false when it was lost (taken over after expiring). */
-    boolean heartbeat(String stage, String holder, long runId, Instant now, Duration ttl);
+    /** Extends the lease of {@code fence} to {@code ttl} from now (store's clock); false when it was lost. */
+    boolean heartbeat(Fence fence, long runId, Duration ttl);
 
-    void release(String stage, String holder);
+    /** Frees the lease if {@code fence} still holds it. */
+    void release(Fence fence);
 
     @Override
     void close();

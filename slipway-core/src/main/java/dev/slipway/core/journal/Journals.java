@@ -5,19 +5,20 @@ import dev.slipway.core.SlipwayException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashSet;
-import java.util.Properties;
 import java.util.Set;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.time.Duration;
 import org.flywaydb.core.Flyway;
 
 /** Opens the journal store named by a JDBC URL (SQLite or PostgreSQL) and brings its schema up to date. */
 public final class Journals {
     /** Versions of {@code db/journal}; when the store already has all of them, Flyway is not started at all. */
-    private static final Set<String> SCHEMA_VERSIONS = Set.of("1");
+    private static final Set<String> SCHEMA_VERSIONS = Set.of("1", "2");
 
     private Journals() {
     }
@@ -37,16 +38,24 @@ public final class Journals {
             throw new SlipwayException(ErrorCode.STATE_STORE, "state store '" + redact(url)
                     + "' is not supported: use jdbc:sqlite:FILE or jdbc:postgresql://host:port/db");
         }
+        HikariDataSource pool = null;
         try {
             if (sqlite) {
                 prepareSqliteDir(url);
             }
-            Connection c = connect(url, user, password, sqlite);
-            if (!schemaCurrent(c)) {
-                migrate(url, user, password);
+            pool = new HikariDataSource(config(url, user, password, sqlite));
+            boolean current;
+            try (Connection c = pool.getConnection()) {
+                current = schemaCurrent(c);
             }
-            return new JdbcJournal(c);
+            if (!current) {
+                migrate(pool);
+            }
+            return new JdbcJournal(pool, pool, Dialect.of(url));
         } catch (SQLException | RuntimeException e) {
+            if (pool != null) {
+                pool.close();
+            }
             if (e instanceof SlipwayException se) {
                 throw se;
             }
@@ -67,24 +76,32 @@ public final class Journals {
         }
     }
 
-    private static Connection connect(String url, String user, String password, boolean sqlite) throws SQLException {
-        Properties props = new Properties();
-        if (user != null) {
-            props.setProperty("user", user);
-        }
-        if (password != null) {
-            props.setProperty("password", password);
-        }
+    /**
+     * A small pool: the run's thread, its step threads and the lease heartbeat write concurrently. Connections that
+     * break are replaced; every wait on the store is bounded (connect, socket read, pool checkout).
+     */
+    private static HikariConfig config(String url, String user, String password, boolean sqlite) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("slipway-journal");
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(4);
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(Duration.ofSeconds(sqlite ? 20 : 10).toMillis());
+        config.setValidationTimeout(Duration.ofSeconds(5).toMillis());
         if (sqlite) {
-            props.setProperty("journal_mode", "WAL");
-            props.setProperty("busy_timeout", "15000");
-            props.setProperty("transaction_mode", "IMMEDIATE");
-            props.setProperty("foreign_keys", "true");
+            config.addDataSourceProperty("journal_mode", "WAL");
+            config.addDataSourceProperty("busy_timeout", "15000");
+            config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+            config.addDataSourceProperty("foreign_keys", "true");
         } else {
-            props.setProperty("connectTimeout", "10");
-            props.setProperty("ApplicationName", "slipway");
+            config.addDataSourceProperty("connectTimeout", "10");
+            config.addDataSourceProperty("socketTimeout", "30");
+            config.addDataSourceProperty("tcpKeepAlive", "true");
+            config.addDataSourceProperty("ApplicationName", "slipway");
         }
-        return DriverManager.getConnection(url, props);
+        return config;
     }
 
     private static boolean schemaCurrent(Connection c) {
@@ -111,9 +128,9 @@ public final class Journals {
         }
     }
 
-    private static void migrate(String url, String user, String password) {
+    private static void migrate(javax.sql.DataSource data) {
         Flyway.configure(Journals.class.getClassLoader())
-                .dataSource(url, user, password)
+                .dataSource(data)
                 .locations("classpath:db/journal")
                 .table("slipway_schema_history")
                 .load()

@@ -1,7 +1,15 @@
 package dev.slipway.core.journal;
 
-/** Why a run exists: to deploy a commit, or to put the previous release back ({@code slipway rollback}). */
+/**
+ * Why a run exists: to deploy a commit, to put the previous release back ({@code slipway rollback}), or to restore a
+ * database snapshot ({@code slipway snapshots restore}). Only deploys and rollbacks make releases.
+ */
 public enum RunKind {
     DEPLOY,
-    ROLLBACK
+    ROLLBACK,
+    RESTORE;
+
+    public boolean makesRelease() {
+        return this != RESTORE;
+    }
 }

@@ -26,6 +26,8 @@ public record RunView(RunRecord run, RunState state, String reason, Map<String, 
         }
     }
 
+    private static final String APPROVAL = "approval";
+
     public static RunView of(RunRecord run, List<JournalEvent> events) {
         Map<String, StepView> steps = new LinkedHashMap<>();
         Set<String> approvers = new LinkedHashSet<>();
@@ -33,20 +35,28 @@ public record RunView(RunRecord run, RunState state, String reason, Map<String, 
         String reason = null;
         Instant started = null;
         Instant ended = null;
+        boolean approvalPending = false; // requested, and the approval step has not ended: survives a resume
         for (JournalEvent e : events) {
             switch (e.type()) {
                 case RUN_QUEUED -> state = RunState.QUEUED;
                 case RUN_STARTED, RUN_RESUMED -> {
-                    state = RunState.RUNNING;
+                    state = state == RunState.COMPENSATING ? RunState.COMPENSATING
+                            : approvalPending ? RunState.AWAITING_APPROVAL : RunState.RUNNING;
                     started = started == null ? e.at() : started;
                 }
                 case STEP_STARTED, STEP_SUCCEEDED, STEP_FAILED, STEP_RETRYING -> {
                     steps.put(e.step(), step(steps.get(e.step()), e));
-                    if (state == RunState.AWAITING_APPROVAL || state == RunState.QUEUED) {
+                    if (APPROVAL.equals(e.step()) && (e.type() == EventType.STEP_SUCCEEDED || e.type() == EventType.STEP_FAILED)) {
+                        approvalPending = false;
+                    }
+                    if (state == RunState.QUEUED || state == RunState.AWAITING_APPROVAL && !approvalPending) {
                         state = RunState.RUNNING;
                     }
                 }
-                case APPROVAL_REQUESTED -> state = RunState.AWAITING_APPROVAL;
+                case APPROVAL_REQUESTED -> {
+                    state = RunState.AWAITING_APPROVAL;
+                    approvalPending = true;
+                }
                 case APPROVED -> approvers.add(e.get("by"));
                 case RUN_INTERRUPTED -> reason = e.get("reason");
                 case COMPENSATION_STARTED -> {

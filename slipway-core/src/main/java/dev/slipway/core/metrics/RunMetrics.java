@@ -3,13 +3,10 @@ package dev.slipway.core.metrics;
 import dev.slipway.core.journal.EventType;
 import dev.slipway.core.journal.JournalEvent;
 import dev.slipway.core.journal.Journal;
-import dev.slipway.core.journal.RunRecord;
 import dev.slipway.core.journal.RunState;
 import dev.slipway.core.journal.RunView;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -19,18 +16,14 @@ import java.util.Optional;
  * when each CLI run pushes afresh). Every series carries {@code app} and {@code stage}.
  */
 public final class RunMetrics {
-    private static final int HISTORY = 1000;
-
     private RunMetrics() {
     }
 
     /** The exposition text for {@code stage}, with {@code latest} as the run whose durations are reported. */
     public static String render(Journal journal, String app, String stage, RunView latest) {
-        List<RunView> runs = journal.runs(stage, HISTORY).stream().map((RunRecord r) -> RunView.of(r, journal.events(r.id()))).toList();
         StringBuilder out = new StringBuilder();
         String labels = "app=\"" + esc(app) + "\",stage=\"" + esc(stage) + "\"";
-        Map<RunState, Long> byResult = new EnumMap<>(RunState.class);
-        runs.stream().filter(v -> v.state().isTerminal()).forEach(v -> byResult.merge(v.state(), 1L, Long::sum));
+        Map<RunState, Long> byResult = journal.countByState(app, stage); // the whole journal: a counter never goes down
         header(out, "slipway_runs_total", "counter", "Runs that ended, by result.");
         byResult.forEach((state, n) -> out.append("slipway_runs_total{").append(labels).append(",result=\"")
                 .append(state.name().toLowerCase(Locale.ROOT)).append("\"} ").append(n).append('\n'));
@@ -40,7 +33,8 @@ public final class RunMetrics {
                 .append(labels).append(",step=\"").append(s.name()).append("\"} ").append(seconds(d)).append('\n')));
         downtime(latest).ifPresent(d -> gauge(out, "slipway_downtime_seconds",
                 "From stopping the old instances to the new (or restored) ones being healthy, in the latest run.", labels, d));
-        runs.stream().filter(v -> v.state() == RunState.SUCCEEDED).findFirst().map(RunView::endedAt).ifPresent(t -> {
+        journal.releases(stage, null, 1).stream().findFirst().map(r -> RunView.of(r, journal.events(r.id())))
+                .map(RunView::endedAt).ifPresent(t -> {
             header(out, "slipway_last_success_timestamp_seconds", "gauge", "When the last successful run ended.");
             out.append("slipway_last_success_timestamp_seconds{").append(labels).append("} ")
                     .append(t.toEpochMilli() / 1000.0).append('\n');

@@ -17,13 +17,30 @@ public interface StepContext {
     long runId();
 
     /**
-     * This run's id made unique across journals ({@code <runId>.<journal key>}): run ids restart in a new or lost
-     * journal, so names and labels a target leaves behind on the stage (containers, snapshots) should use this key
-     * wherever a leftover of an older journal with the same run id must not be taken for this run's.
+     * This run's identity, unique across journals and machines (26 lower-case characters, see
+     * {@link dev.slipway.core.journal.RunKeys}). Run numbers restart in a new or lost journal; keys never repeat. Every
+     * name, label and tag a target leaves behind (containers, snapshots, tasks) must carry it, and a step may adopt
+     * work of an earlier attempt only when that work carries this key.
      */
-    default String runKey() {
-        return String.valueOf(runId());
-    }
+    String runKey();
+
+    /** The key of the journal this run lives in: tells the stage's containers of another journal from this one's. */
+    String journalKey();
+
+    /**
+     * The directory that holds {@link SlipwaySpec#baseDir()} as of {@link #commit()}: the commit's tree, taken from
+     * git objects, never from whatever the checkout of the driving process holds. Build contexts resolve against it.
+     */
+    java.nio.file.Path sourceDir();
+
+    /** An image reference with digest to deploy instead of building ({@code slipway deploy --image}). */
+    Optional<String> requestedImage();
+
+    /**
+     * The outputs of the newest successful build of this app and commit by a stage of the same target type, if any: one
+     * image per commit, so build should reuse it when the image is still there (and build only when it is gone).
+     */
+    Optional<Outputs> earlierBuild();
 
     SlipwaySpec spec();
 
@@ -60,7 +77,7 @@ public interface StepContext {
 
     Clock clock();
 
-    /** A release as journaled by a successful run. */
-    record Release(long runId, String commit, Outputs build, Outputs deploy) {
+    /** A release as journaled by a successful run; {@code runKey} is what the release's containers and tasks carry. */
+    record Release(long runId, String runKey, String commit, Outputs build, Outputs deploy) {
     }
 }

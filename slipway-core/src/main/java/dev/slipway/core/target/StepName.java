@@ -11,7 +11,9 @@ public enum StepName {
     MIGRATE("migrate"),
     DEPLOY("deploy"),
     VERIFY("verify"),
-    COMPENSATE("compensate");
+    COMPENSATE("compensate"),
+    /** The one step of a {@code snapshots restore} run. */
+    RESTORE("restore");
 
     private final String id;
 

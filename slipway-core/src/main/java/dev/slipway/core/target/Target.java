@@ -22,7 +22,19 @@ import java.util.List;
  * </ul>
  */
 public interface Target {
-    /** Builds the image of {@code ctx.commit()}; outputs include {@code image} (a pullable reference) and {@code digest}. */
+    /**
+     * Called once before a run's first step, on every attempt: refuses ({@link TargetException#permanent}) when the
+     * stage is served by work this journal cannot prove is its own (another journal's containers, say), naming what was
+     * found and how to point Slipway at the journal that owns it. Must change nothing.
+     */
+    default void claim(StepContext ctx) {
+    }
+
+    /**
+     * Builds the image of {@code ctx.commit()} from {@code ctx.sourceDir()}, or reuses {@code ctx.requestedImage()} or
+     * {@code ctx.earlierBuild()} when that image is still available; outputs include {@code image} (a pullable
+     * reference) and {@code digest}. Images carry the commit, never the run, so one commit gives one image.
+     */
     Outputs build(StepContext ctx);
 
     /** Snapshots the stage database; outputs include {@code snapshot} (an id {@code snapshots restore} accepts). */
@@ -47,6 +59,9 @@ public interface Target {
      * Brings the previous version back after a failure at or after {@code stopOld}: removes whatever the run
      * started, starts what {@code outputsOf(STOP_OLD)} describes, and waits until it is healthy. Restores the
      * snapshot first only when {@code restoreSnapshot} is true. Must be safe to call again after a crash.
+     * Outputs must include {@code restored}: the run key of the release now serving, verified healthy, or {@code none}
+     * when nothing was started (the engine then ends the run ROLLED_BACK only if nothing was serving before either).
+     * Never removes the previous release's instances before a new release is verified.
      */
     Outputs compensate(StepContext ctx, boolean restoreSnapshot);
 

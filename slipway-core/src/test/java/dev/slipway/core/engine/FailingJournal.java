@@ -3,11 +3,13 @@ package dev.slipway.core.engine;
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.journal.EventType;
+import dev.slipway.core.journal.Fence;
 import dev.slipway.core.journal.Journal;
 import dev.slipway.core.journal.JournalEvent;
 import dev.slipway.core.journal.Lease;
 import dev.slipway.core.journal.LogLine;
-import dev.slipway.core.journal.RunKind;
+import dev.slipway.core.journal.RunRequest;
+import dev.slipway.core.journal.RunState;
 import dev.slipway.core.journal.RunRecord;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,16 +41,36 @@ final class FailingJournal implements Journal {
     }
 
     @Override
-    public RunRecord enqueue(String app, String stage, String commit, RunKind kind, String requestedBy, Instant at) {
-        return real.enqueue(app, stage, commit, kind, requestedBy, at);
+    public RunRecord enqueue(RunRequest request, Instant at) {
+        return real.enqueue(request, at);
     }
 
     @Override
     public JournalEvent append(long runId, EventType type, String step, Map<String, String> data, Instant at) {
+        return append(null, runId, type, step, data, at);
+    }
+
+    @Override
+    public JournalEvent append(Fence fence, long runId, EventType type, String step, Map<String, String> data, Instant at) {
         if (failAppends) {
             throw down();
         }
-        return real.append(runId, type, step, data, at);
+        return real.append(fence, runId, type, step, data, at);
+    }
+
+    @Override
+    public List<RunRecord> releases(String stage, String commit, int limit) {
+        return real.releases(stage, commit, limit);
+    }
+
+    @Override
+    public Optional<Map<String, String>> build(String app, String commit, List<String> stages) {
+        return real.build(app, commit, stages);
+    }
+
+    @Override
+    public Map<RunState, Long> countByState(String app, String stage) {
+        return real.countByState(app, stage);
     }
 
     @Override
@@ -87,21 +109,21 @@ final class FailingJournal implements Journal {
     }
 
     @Override
-    public boolean tryAcquire(String stage, String holder, long runId, Instant now, Duration ttl, Predicate<Lease> holderIsDead) {
-        return real.tryAcquire(stage, holder, runId, now, ttl, holderIsDead);
+    public Optional<Fence> tryAcquire(String stage, String holder, long runId, Duration ttl, Predicate<Lease> holderIsDead) {
+        return real.tryAcquire(stage, holder, runId, ttl, holderIsDead);
     }
 
     @Override
-    public boolean heartbeat(String stage, String holder, long runId, Instant now, Duration ttl) {
+    public boolean heartbeat(Fence fence, long runId, Duration ttl) {
         if (failHeartbeats) {
             throw down();
         }
-        return real.heartbeat(stage, holder, runId, now, ttl);
+        return real.heartbeat(fence, runId, ttl);
     }
 
     @Override
-    public void release(String stage, String holder) {
-        real.release(stage, holder);
+    public void release(Fence fence) {
+        real.release(fence);
     }
 
     @Override

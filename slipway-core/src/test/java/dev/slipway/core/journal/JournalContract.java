@@ -113,23 +113,48 @@ abstract class JournalContract {
     }
 
     @Test
-    void lease_oneHolderAtATime_untilReleasedOrExpired() {
-        Duration ttl = Duration.ofSeconds(10);
-        assertThat(journal.tryAcquire(stage, "a", 1, t0, ttl, l -> false)).isTrue();
-        assertThat(journal.tryAcquire(stage, "b", 2, t0.plusSeconds(5), ttl, l -> false)).isFalse();
-        assertThat(journal.heartbeat(stage, "a", 1, t0.plusSeconds(8), ttl)).isTrue();
-        assertThat(journal.tryAcquire(stage, "b", 2, t0.plusSeconds(15), ttl, l -> false)).isFalse();
-        assertThat(journal.tryAcquire(stage, "b", 2, t0.plusSeconds(19), ttl, l -> false)).isTrue();
-        assertThat(journal.heartbeat(stage, "a", 1, t0.plusSeconds(19), ttl)).as("a lost it").isFalse();
-        journal.release(stage, "b");
-        assertThat(journal.lease(stage)).isEmpty();
+    void lease_oneHolderAtATime_untilReleased() {
+        Duration ttl = Duration.ofMinutes(1);
+        Fence a = journal.tryAcquire(stage, "a", 1, ttl, l -> false).orElseThrow();
+        assertThat(journal.tryAcquire(stage, "b", 2, ttl, l -> false)).isEmpty();
+        assertThat(journal.heartbeat(a, 1, ttl)).isTrue();
+        journal.release(a);
+        assertThat(journal.lease(stage).orElseThrow().isFree()).isTrue();
+
+        Fence b = journal.tryAcquire(stage, "b", 2, ttl, l -> false).orElseThrow();
+
+        assertThat(b.epoch()).isEqualTo(a.epoch() + 1);
+        assertThat(journal.heartbeat(a, 1, ttl)).as("a released it").isFalse();
+    }
+
+    @Test
+    void lease_expiredOnTheStoresClock_isTakenOverAndTheOldHolderIsFencedOut() {
+        Fence a = journal.tryAcquire(stage, "a", 1, Duration.ZERO, l -> false).orElseThrow(); // expires at once
+        RunRecord run = journal.enqueue("app", stage, "c1", RunKind.DEPLOY, "alice", t0);
+
+        Fence b = journal.tryAcquire(stage, "b", 1, Duration.ofMinutes(1), l -> false).orElseThrow();
+
+        assertThat(b.epoch()).isGreaterThan(a.epoch());
+        assertThat(journal.heartbeat(a, 1, Duration.ofMinutes(1))).as("a lost it").isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> journal.append(a, run.id(), EventType.RUN_STARTED, null, Map.of(), t0))
+                .isInstanceOf(LeaseLostException.class).hasMessageContaining("no longer holds the lease of stage " + stage);
+        assertThat(journal.append(b, run.id(), EventType.RUN_STARTED, null, Map.of(), t0).seq()).isEqualTo(2);
+        assertThat(journal.events(run.id())).hasSize(2);
+    }
+
+    @Test
+    void lease_liveForeignHolder_isNotTakenBeforeExpiry() {
+        journal.tryAcquire(stage, "a", 1, Duration.ofMinutes(5), l -> false).orElseThrow();
+
+        assertThat(journal.tryAcquire(stage, "b", 2, Duration.ofMinutes(5), l -> false)).isEmpty();
+        assertThat(journal.lease(stage).orElseThrow().holder()).isEqualTo("a");
     }
 
     @Test
     void lease_deadHolder_isTakenOverBeforeExpiry() {
-        journal.tryAcquire(stage, "dead", 1, t0, Duration.ofMinutes(5), l -> false);
+        journal.tryAcquire(stage, "dead", 1, Duration.ofMinutes(5), l -> false);
 
-        assertThat(journal.tryAcquire(stage, "b", 2, t0.plusSeconds(1), Duration.ofMinutes(5), l -> l.holder().equals("dead"))).isTrue();
+        assertThat(journal.tryAcquire(stage, "b", 2, Duration.ofMinutes(5), l -> l.holder().equals("dead"))).isPresent();
         assertThat(journal.lease(stage).orElseThrow().holder()).isEqualTo("b");
     }
 
@@ -142,7 +167,7 @@ abstract class JournalContract {
             Journal j = journals.get(i);
             String holder = "h" + i;
             all.add(CompletableFuture.runAsync(() -> {
-                if (j.tryAcquire(stage, holder, 1, t0, Duration.ofMinutes(1), l -> false)) {
+                if (j.tryAcquire(stage, holder, 1, Duration.ofMinutes(1), l -> false).isPresent()) {
                     winners.incrementAndGet();
                 }
             }));
@@ -150,6 +175,49 @@ abstract class JournalContract {
         all.forEach(CompletableFuture::join);
 
         assertThat(winners).hasValue(1);
+    }
+
+    @Test
+    void enqueue_sameRequestFromManyConnectionsAtOnce_makesOneRun() {
+        List<Journal> journals = List.of(journal, open(), open(), open(), open());
+        List<CompletableFuture<RunRecord>> all = new ArrayList<>();
+        for (Journal j : journals) {
+            all.add(CompletableFuture.supplyAsync(() -> j.enqueue("app", stage, "c1", RunKind.DEPLOY, "alice", t0)));
+        }
+
+        List<Long> ids = all.stream().map(CompletableFuture::join).map(RunRecord::id).distinct().toList();
+
+        assertThat(ids).hasSize(1);
+        assertThat(journal.unfinishedRuns(stage)).hasSize(1);
+        assertThat(journal.events(ids.get(0))).hasSize(1);
+    }
+
+    @Test
+    void enqueue_givesEveryRunAKeyUniqueAcrossJournals() {
+        RunRecord a = journal.enqueue("app", stage, "c1", RunKind.DEPLOY, "alice", t0);
+        RunRecord b = journal.enqueue("app", stage, "c2", RunKind.DEPLOY, "alice", t0);
+
+        assertThat(RunKeys.isKey(a.key())).isTrue();
+        assertThat(a.key()).isNotEqualTo(b.key());
+        assertThat(journal.run(a.id()).orElseThrow().key()).isEqualTo(a.key());
+    }
+
+    @Test
+    void state_isKeptInTheRunRow_releasesAndCountsComeFromIt() {
+        RunRecord ok = journal.enqueue("app", stage, "c1", RunKind.DEPLOY, "alice", t0);
+        journal.append(ok.id(), EventType.STEP_SUCCEEDED, "build", Map.of("digest", "sha256:1"), t0);
+        journal.append(ok.id(), EventType.RUN_SUCCEEDED, null, Map.of(), t0);
+        RunRecord failed = journal.enqueue("app", stage, "c2", RunKind.DEPLOY, "alice", t0);
+        journal.append(failed.id(), EventType.RUN_FAILED, null, Map.of("reason", "x"), t0);
+        RunRecord open = journal.enqueue("app", stage, "c3", RunKind.DEPLOY, "alice", t0);
+
+        assertThat(journal.releases(stage, null, 10)).containsExactly(ok);
+        assertThat(journal.releases(stage, "c2", 10)).isEmpty();
+        assertThat(journal.unfinishedRuns(stage)).containsExactly(open);
+        assertThat(journal.countByState("app", stage)).containsEntry(RunState.SUCCEEDED, 1L).containsEntry(RunState.FAILED, 1L)
+                .containsEntry(RunState.ROLLED_BACK, 0L);
+        assertThat(journal.build("app", "c1", List.of(stage))).contains(Map.of("digest", "sha256:1"));
+        assertThat(journal.build("app", "c1", List.of("elsewhere"))).isEmpty();
     }
 
     @Test

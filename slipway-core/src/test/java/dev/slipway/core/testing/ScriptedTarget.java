@@ -89,6 +89,9 @@ public final class ScriptedTarget implements Target {
     @Override
     public Outputs compensate(StepContext ctx, boolean restoreSnapshot) {
         lastRestoreFlag = restoreSnapshot;
-        return call(StepName.COMPENSATE, ctx);
+        Outputs out = call(StepName.COMPENSATE, ctx);
+        // unless scripted otherwise, compensation brings back (and has verified) the journal's previous release
+        return out.values().containsKey("restored") ? out
+                : Outputs.of("restored", ctx.previousRelease().map(StepContext.Release::runKey).orElse("none"));
     }
 }
