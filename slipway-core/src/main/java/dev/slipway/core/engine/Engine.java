@@ -209,7 +209,7 @@ public final class Engine implements AutoCloseable {
                 stopWait(), () -> onStuck.run());
         Map<StepName, dev.slipway.core.target.Outputs> outputs = new java.util.concurrent.ConcurrentHashMap<>();
         Optional<Release> previous = releases.latest(run.stage(), run.id());
-        RunExecution.RunContexts contexts = (step, attempt, deadline) -> new RunStepContext(journal.key(), options.sources(),
+        RunExecution.RunContexts contexts = (step, attempt, deadline) -> new RunStepContext(journal.key(), journal.location(), options.sources(),
                 () -> earlierBuild(run), run, spec, step, attempt, name -> Optional.ofNullable(outputs.get(name)), previous,
                 line -> recorder.log(step.id(), line), recorder.masker(), options.env(), deadline, options.clock());
         return new RunExecution(run, spec, target, recorder, steps, contexts, () -> view(run), releases, approvals,
@@ -334,7 +334,7 @@ public final class Engine implements AutoCloseable {
     private StepContext maintenance(String stageName, String commit, StepName step, java.util.function.Consumer<String> log,
                                     Duration timeout) {
         RunRecord none = new RunRecord(0, spec.app(), stageName, commit, RunKind.DEPLOY, "cli", options.clock().instant());
-        return new RunStepContext(journal.key(), options.sources(), Optional::empty, none, spec, step, 1, s -> Optional.empty(),
+        return new RunStepContext(journal.key(), journal.location(), options.sources(), Optional::empty, none, spec, step, 1, s -> Optional.empty(),
                 currentRelease(stageName), log, new Masker(), options.env(), options.clock().instant().plus(timeout), options.clock());
     }
 

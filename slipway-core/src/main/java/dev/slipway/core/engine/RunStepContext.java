@@ -32,13 +32,15 @@ final class RunStepContext implements StepContext {
     private final Instant deadline;
     private final Clock clock;
     private final String journalKey;
+    private final String journalLocation;
     private final Sources sources;
     private final java.util.function.Supplier<Optional<Outputs>> earlierBuild;
 
-    RunStepContext(String journalKey, Sources sources, java.util.function.Supplier<Optional<Outputs>> earlierBuild, RunRecord run, SlipwaySpec spec, StepName step, int attempt, Function<StepName, Optional<Outputs>> outputs,
+    RunStepContext(String journalKey, String journalLocation, Sources sources, java.util.function.Supplier<Optional<Outputs>> earlierBuild, RunRecord run, SlipwaySpec spec, StepName step, int attempt, Function<StepName, Optional<Outputs>> outputs,
                    Optional<Release> previous, Consumer<String> log, Masker masker, UnaryOperator<String> env,
                    Instant deadline, Clock clock) {
         this.journalKey = journalKey;
+        this.journalLocation = journalLocation;
         this.sources = sources;
         this.earlierBuild = earlierBuild;
         this.run = run;
@@ -68,6 +70,11 @@ final class RunStepContext implements StepContext {
     @Override
     public String journalKey() {
         return journalKey;
+    }
+
+    @Override
+    public String journalLocation() {
+        return journalLocation;
     }
 
     @Override

@@ -31,9 +31,11 @@ final class JdbcJournal implements Journal {
     private final Dialect dialect;
     private final JdbcLeases leases;
     private final ObjectMapper json = new ObjectMapper();
+    private final String location;
     private volatile String key;
 
-    JdbcJournal(DataSource data, AutoCloseable pool, Dialect dialect) {
+    JdbcJournal(DataSource data, AutoCloseable pool, Dialect dialect, String location) {
+        this.location = location;
         this.data = data;
         this.pool = pool;
         this.dialect = dialect;
@@ -97,6 +99,11 @@ final class JdbcJournal implements Journal {
             key = k;
         }
         return k;
+    }
+
+    @Override
+    public String location() {
+        return location;
     }
 
     @Override

@@ -17,6 +17,13 @@ public interface Journal extends AutoCloseable {
     String key();
 
     /**
+     * Where this journal lives, without credentials: {@code sqlite:/abs/path/state.db} or
+     * {@code postgresql://host:port/db}. Targets label what they make with it, so a second journal can say where the
+     * first one is.
+     */
+    String location();
+
+    /**
      * Records a request with a new {@link RunKeys key} and its {@link EventType#RUN_QUEUED} event. When an unfinished
      * run of the same stage, kind and commit exists, no new run is made and that one is returned: asking again (after a
      * crash, say) joins it. Of several processes asking at once, exactly one makes the run.

@@ -51,7 +51,7 @@ public final class Journals {
             if (!current) {
                 migrate(pool);
             }
-            return new JdbcJournal(pool, pool, Dialect.of(url));
+            return new JdbcJournal(pool, pool, Dialect.of(url), location(url));
         } catch (SQLException | RuntimeException e) {
             if (pool != null) {
                 pool.close();
@@ -135,6 +135,17 @@ public final class Journals {
                 .table("slipway_schema_history")
                 .load()
                 .migrate();
+    }
+
+    /** Where the store is, for labels and messages: the SQLite file's absolute path, or PostgreSQL's host, port and database. */
+    static String location(String url) {
+        String rest = url.substring("jdbc:".length());
+        int q = rest.indexOf('?');
+        rest = q < 0 ? rest : rest.substring(0, q);
+        if (rest.startsWith("sqlite:")) {
+            return "sqlite:" + Path.of(rest.substring("sqlite:".length())).toAbsolutePath().normalize();
+        }
+        return rest.replaceAll("//[^@/]*@", "//"); // no user-info
     }
 
     /** The URL with any password parameter masked, for messages. */

@@ -27,6 +27,9 @@ public interface StepContext {
     /** The key of the journal this run lives in: tells the stage's containers of another journal from this one's. */
     String journalKey();
 
+    /** Where that journal lives, without credentials ({@code sqlite:/abs/path} or {@code postgresql://host:port/db}). */
+    String journalLocation();
+
     /**
      * The directory that holds {@link SlipwaySpec#baseDir()} as of {@link #commit()}: the commit's tree, taken from
      * git objects, never from whatever the checkout of the driving process holds. Build contexts resolve against it.

@@ -41,6 +41,11 @@ final class FailingJournal implements Journal {
     }
 
     @Override
+    public String location() {
+        return real.location();
+    }
+
+    @Override
     public RunRecord enqueue(RunRequest request, Instant at) {
         return real.enqueue(request, at);
     }
