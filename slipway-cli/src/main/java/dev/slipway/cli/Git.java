@@ -5,29 +5,114 @@ import dev.slipway.core.SlipwayException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-/** The little Slipway asks of git: which commit is checked out. */
+/** The little Slipway asks of git: which commit is meant, and that commit's tree. Never through a shell. */
 final class Git {
+    private static final long WAIT_SECONDS = 120;
+
     private Git() {
     }
 
+    /** A repository: its work tree's top and its git directory. */
+    record Repo(Path top, Path gitDir) {
+        boolean hasCommit(String commit) {
+            return run(null, "--git-dir=" + gitDir, "cat-file", "-e", commit + "^{commit}").exit() == 0;
+        }
+
+        /** The full SHA of {@code rev} if it names a commit of this repository. */
+        Optional<String> resolve(String rev) {
+            Result r = run(null, "--git-dir=" + gitDir, "rev-parse", "--verify", "--quiet", "--end-of-options", rev + "^{commit}");
+            return r.exit() == 0 ? Optional.of(r.out().trim()) : Optional.empty();
+        }
+
+        /** Whether the work tree has uncommitted changes to tracked files. */
+        boolean dirty() {
+            return !run(top, "status", "--porcelain", "--untracked-files=no").out().isBlank();
+        }
+
+        /** Writes the tree of {@code commit} into {@code dir} ({@code git archive | tar -x}). */
+        void archiveInto(String commit, Path dir) throws IOException {
+            List<ProcessBuilder> pipe = List.of(
+                    new ProcessBuilder("git", "--git-dir=" + gitDir, "archive", "--format=tar", commit)
+                            .redirectError(ProcessBuilder.Redirect.DISCARD),
+                    new ProcessBuilder("tar", "-x", "-C", dir.toString()).redirectErrorStream(true));
+            List<Process> ps = ProcessBuilder.startPipeline(pipe);
+            try {
+                String tarOut = new String(ps.get(1).getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                for (Process p : ps) {
+                    if (!p.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)) {
+                        p.destroyForcibly();
+                        throw new IOException("git archive of " + commit + " did not finish within " + WAIT_SECONDS + " s");
+                    }
+                }
+                if (ps.get(0).exitValue() != 0 || ps.get(1).exitValue() != 0) {
+                    throw new IOException("git archive " + commit + " | tar -x failed: " + tarOut.trim());
+                }
+            } catch (InterruptedException e) {
+                ps.forEach(Process::destroyForcibly);
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while unpacking " + commit, e);
+            }
+        }
+    }
+
+    record Result(int exit, String out) {
+    }
+
+    /** The repository {@code dir} is in, if any. */
+    static Optional<Repo> repo(Path dir) {
+        Result top = run(dir, "rev-parse", "--show-toplevel");
+        Result gitDir = run(dir, "rev-parse", "--absolute-git-dir");
+        if (top.exit() != 0 || gitDir.exit() != 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new Repo(Path.of(top.out().trim()), Path.of(gitDir.out().trim())));
+    }
+
+    /** The repository whose git directory is {@code gitDir} (a requester's origin), if it is one. */
+    static Optional<Repo> repoAt(String gitDir) {
+        Result r = run(null, "--git-dir=" + gitDir, "rev-parse", "--absolute-git-dir");
+        return r.exit() == 0 ? Optional.of(new Repo(Path.of(gitDir), Path.of(r.out().trim()))) : Optional.empty();
+    }
+
+    /** GITHUB_SHA in Actions, else the checked-out HEAD. */
     static String head(Path dir) {
         String env = System.getenv("GITHUB_SHA");
         if (env != null && !env.isBlank()) {
             return env;
         }
-        try {
-            Process p = new ProcessBuilder("git", "rev-parse", "HEAD").directory(dir.toFile()).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0) {
-                return out;
-            }
-        } catch (IOException e) {
-            // no git: fall through to the message below
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        Result r = run(dir, "rev-parse", "--verify", "HEAD^{commit}");
+        if (r.exit() == 0) {
+            return r.out().trim();
         }
         throw new SlipwayException(ErrorCode.BAD_USAGE, dir + " is not a git checkout with a commit; pass --commit SHA");
+    }
+
+    private static Result run(Path dir, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("git");
+        cmd.addAll(List.of(args));
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            if (dir != null) {
+                pb.directory(dir.toFile());
+            }
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return new Result(-1, "git did not answer");
+            }
+            return new Result(p.exitValue(), out);
+        } catch (IOException e) {
+            return new Result(-1, "git is not installed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(-1, "interrupted");
+        }
     }
 }

@@ -51,7 +51,15 @@ final class ProjectOptions {
     }
 
     static Engine engine(SlipwaySpec spec, Journal journal) {
-        return new Engine(journal, spec, targets(spec), EngineOptions.defaults(spec.state().leaseTtl()));
+        Engine engine = new Engine(journal, spec, targets(spec), EngineOptions.defaults(spec.state().leaseTtl()).withSources(new GitSources()));
+        // A step that does not stop when told could still act after the lease passes to another process: exit instead.
+        engine.onStuckStep(() -> {
+            System.err.println("slipway: a step did not stop within its stop window; exiting so that no other process"
+                    + " runs steps on the stage while this one still acts (the next deploy resumes the run)");
+            System.err.flush();
+            Runtime.getRuntime().halt(3);
+        });
+        return engine;
     }
 
     /** Picks each stage's target once, by its {@code target:} name, from the providers on the class path. */

@@ -88,7 +88,7 @@ final class SnapshotsCommand {
                     out.println("not restored");
                     return 1;
                 }
-                engine.restore(stage, id, out::println);
+                engine.restore(stage, id, Who.current(), out::println);
                 out.println("restored " + id + " into stage " + stage);
                 if (project.json()) {
                     out.println(Json.write(Map.of("restored", id, "stage", stage)));

@@ -26,8 +26,34 @@ abstract class StageCommand {
         @Option(names = "--commit", description = "The commit (default: GITHUB_SHA, else the checked-out HEAD).")
         String sha;
 
+        /**
+         * The full SHA of {@code --commit} (default GITHUB_SHA, else HEAD). In a git checkout it must name a commit of
+         * the repository, since that is where the image is built from; outside one (a deploy of {@code --image}) it must
+         * look like a SHA. Either way nothing reaches git or a shell as an option.
+         */
         String orHead(SlipwaySpec spec) {
-            return sha != null ? sha : Git.head(spec.baseDir());
+            String asked = sha != null ? sha : Git.head(spec.baseDir());
+            java.util.Optional<Git.Repo> repo = Git.repo(spec.baseDir());
+            if (repo.isPresent()) {
+                if (!asked.matches("[0-9A-Za-z][0-9A-Za-z._/~^-]{0,199}")) {
+                    throw bad("--commit '" + shorten(asked) + "' is not a commit name (a SHA, a tag or a branch)");
+                }
+                return repo.get().resolve(asked).orElseThrow(() -> bad("--commit " + shorten(asked) + " is not a commit of the"
+                        + " repository at " + repo.get().top() + " (git fetch it first, or check the SHA)"));
+            }
+            if (!asked.matches("[0-9a-f]{7,64}")) {
+                throw bad("--commit '" + shorten(asked) + "' must be a commit SHA (7 to 64 hex digits) when "
+                        + spec.baseDir() + " is not a git checkout");
+            }
+            return asked;
+        }
+
+        private static dev.slipway.core.SlipwayException bad(String message) {
+            return new dev.slipway.core.SlipwayException(dev.slipway.core.ErrorCode.BAD_USAGE, message);
+        }
+
+        private static String shorten(String s) {
+            return s.length() > 60 ? s.substring(0, 60) + "…(" + s.length() + " characters)" : s;
         }
     }
 
