@@ -38,6 +38,7 @@ import java.util.function.Function;
  * a journal and never run steps of two runs on one stage at once.
  */
 public final class Engine implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Engine.class);
     private final Journal journal;
     private final SlipwaySpec spec;
     private final Function<StageSpec, Target> targetFactory;
@@ -177,7 +178,9 @@ public final class Engine implements AutoCloseable {
             cancel(lost.getMessage(), false);
         } finally {
             beat.cancel(false);
-            if (!current.leaseLost()) {
+            if (current.leaseLost()) {
+                LOG.warn("stopped acting on stage {} (run {}): {}", fence.stage(), driving.get(), current.exception().getMessage());
+            } else {
                 journal.release(fence);
             }
         }
