@@ -19,8 +19,14 @@ final class ProcessFixture implements AutoCloseable {
     final Path control;
     final Path spec;
     final Journal journal;
+    private final Map<String, String> env;
 
     ProcessFixture(Path dir) throws IOException {
+        this(dir, null, null);
+    }
+
+    /** A fixture whose processes use the journal at {@code stateUrl} (e.g. PostgreSQL) instead of the SQLite default. */
+    ProcessFixture(Path dir, String stateUrl, String stateUser) throws IOException {
         this.dir = dir;
         this.control = Files.createDirectories(dir.resolve("control"));
         this.spec = Files.writeString(dir.resolve("slipway.yml"), """
@@ -32,11 +38,19 @@ final class ProcessFixture implements AutoCloseable {
                 stages:
                   staging: {branch: main, target: test}
                 """);
-        this.journal = Journals.open(Journals.defaultUrl(dir), null, null);
+        this.journal = Journals.open(stateUrl == null ? Journals.defaultUrl(dir) : stateUrl, stateUser, null);
+        Map<String, String> e = new java.util.HashMap<>(Map.of("SLIPWAY_TEST_DIR", control.toString()));
+        if (stateUrl != null) {
+            e.put("SLIPWAY_STATE_URL", stateUrl);
+        }
+        if (stateUser != null) {
+            e.put("SLIPWAY_STATE_USER", stateUser);
+        }
+        this.env = Map.copyOf(e);
     }
 
     SlipwayProcess start(String... args) throws IOException {
-        return SlipwayProcess.start(dir, Map.of("SLIPWAY_TEST_DIR", control.toString()), args);
+        return SlipwayProcess.start(dir, env, args);
     }
 
     SlipwayProcess deploy(String commit) throws IOException {
