@@ -28,8 +28,9 @@ abstract class StageCommand {
 
         /**
          * The full SHA of {@code --commit} (default GITHUB_SHA, else HEAD). In a git checkout it must name a commit of
-         * the repository, since that is where the image is built from; outside one (a deploy of {@code --image}) it must
-         * look like a SHA. Either way nothing reaches git or a shell as an option.
+         * the repository, since that is where the image is built from; outside one (a deploy of {@code --image}, whose
+         * build step then needs no source) it is only a name and must look like one. Either way nothing reaches git or a
+         * shell as an option.
          */
         String orHead(SlipwaySpec spec) {
             String asked = sha != null ? sha : Git.head(spec.baseDir());
@@ -41,9 +42,9 @@ abstract class StageCommand {
                 return repo.get().resolve(asked).orElseThrow(() -> bad("--commit " + shorten(asked) + " is not a commit of the"
                         + " repository at " + repo.get().top() + " (git fetch it first, or check the SHA)"));
             }
-            if (!asked.matches("[0-9a-f]{7,64}")) {
-                throw bad("--commit '" + shorten(asked) + "' must be a commit SHA (7 to 64 hex digits) when "
-                        + spec.baseDir() + " is not a git checkout");
+            if (!asked.matches("[0-9A-Za-z][0-9A-Za-z._-]{0,63}")) {
+                throw bad("--commit '" + shorten(asked) + "' must be a commit SHA (up to 64 letters, digits, '.', '_' or '-')"
+                        + " when " + spec.baseDir() + " is not a git checkout");
             }
             return asked;
         }

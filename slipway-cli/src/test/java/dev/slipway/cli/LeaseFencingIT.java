@@ -72,7 +72,8 @@ class LeaseFencingIT {
             int secondExit = second.waitFor(60);
 
             assertThat(firstExit).as(first.output()).isEqualTo(3);
-            assertThat(first.output()).contains("stopped acting on stage staging").contains("lease");
+            assertThat(first.output()).contains("lost the lease of stage staging");
+            assertThat(f.journal.logs(1)).noneMatch(l -> l.line().contains("lost the lease")); // nothing written when fenced out
             assertThat(secondExit).as(second.output()).isZero();
             RunView run = RunView.of(f.journal.run(1).orElseThrow(), f.journal.events(1));
             assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);

@@ -61,6 +61,11 @@ final class Recorder {
         listener.onLog(new LogLine(runId, 0, clock.instant(), step, masked));
     }
 
+    /** Tells the listener only: for a holder that lost the lease, whose journal writes would be refused or stale. */
+    void notice(String step, String line) {
+        listener.onLog(new LogLine(runId, 0, clock.instant(), step, masker.mask(line)));
+    }
+
     Masker masker() {
         return masker;
     }

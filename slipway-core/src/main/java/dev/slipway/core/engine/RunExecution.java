@@ -243,12 +243,9 @@ final class RunExecution {
                         .or(() -> o.get("stopped").filter(n -> !n.equals("0")).map(n -> n + " instance(s) of an earlier release")));
     }
 
+    /** Says why this process stops, to its own output only: the journal of the run now belongs to the new holder. */
     private void quietLog(String line) {
-        try {
-            recorder.log(null, line);
-        } catch (RuntimeException ignored) {
-            // the store may be what failed; the message is only a courtesy
-        }
+        recorder.notice(null, line);
     }
 
     /** Makes the context of one attempt of a step of this run. */
