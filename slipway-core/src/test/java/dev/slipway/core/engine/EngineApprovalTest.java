@@ -76,4 +76,50 @@ class EngineApprovalTest {
         assertThat(v.reason()).contains("approval did not finish within 1h00m");
         assertThat(h.target.count(StepName.STOP_OLD)).isZero();
     }
+
+    /**
+     * Finding 2: the process that waited for approval dies; another one resumes the run, which must still be waiting for
+     * approval (and approvable), without asking for approval a second time.
+     */
+    @Test
+    void approvals_runResumedByAnotherProcessWhileWaiting_isApprovedAndSucceeds() throws Exception {
+        FailingJournal aj = new FailingJournal(h.journal());
+        Engine a = h.engine(deadHolder(), p -> p.journal = aj); // a holder this host can tell is gone once A "dies"
+        RunRecord r = a.request("production", "c1", RunKind.DEPLOY, "alice");
+        Background<RunView> first = start(a, r);
+        awaitState(r.id(), RunState.AWAITING_APPROVAL);
+
+        aj.crashed = true; // A dies: it writes nothing more and never releases the lease
+        a.close();
+        assertThatThrownBy(first::get).isInstanceOf(ExecutionException.class);
+        assertThat(h.journal.lease("production").orElseThrow().holder()).isEqualTo(deadHolder());
+        int beforeResume = h.journal.events(r.id()).size();
+        Background<RunView> resumed = start(h.engine("B"), r);
+        await().atMost(Duration.ofSeconds(10)).until(() -> types(h.journal.events(r.id())).contains(EventType.RUN_RESUMED));
+        awaitState(r.id(), RunState.AWAITING_APPROVAL);
+        Engine approver = h.engine("approver");
+        approver.approve(r.id(), "bob");
+        approver.approve(r.id(), "carol");
+
+        RunView v = resumed.get();
+        assertThat(v.state()).isEqualTo(RunState.SUCCEEDED);
+        assertThat(types(v).subList(beforeResume, v.events().size())).startsWith(EventType.RUN_RESUMED);
+        assertThat(types(v).stream().filter(t -> t == EventType.APPROVAL_REQUESTED)).hasSize(1);
+        assertThat(v.approvers()).containsExactlyInAnyOrder("bob", "carol");
+        assertThat(h.target.count(StepName.BUILD)).as("the build of A is reused").isEqualTo(1);
+    }
+
+    private static String deadHolder;
+
+    /** This process's holder name with the pid of a process that has exited: {@link Holder#isDead} says it is gone. */
+    static synchronized String deadHolder() throws IOException, InterruptedException {
+        if (deadHolder == null) {
+            Process p = new ProcessBuilder("true").start();
+            p.waitFor();
+            String[] parts = Holder.thisProcess().split("/");
+            parts[parts.length - 2] = String.valueOf(p.pid());
+            deadHolder = String.join("/", parts);
+        }
+        return deadHolder;
+    }
 }

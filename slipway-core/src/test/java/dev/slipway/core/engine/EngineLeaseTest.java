@@ -55,6 +55,12 @@ class EngineLeaseTest {
         return Background.start("run-" + run.id(), () -> engine.run(run.id(), RunListener.NONE));
     }
 
+    /** Another process takes the stage as if this one's lease had expired on the store's clock. */
+    private Fence takeOver(long runId) {
+        h.expireLease("staging");
+        return h.journal.tryAcquire("staging", "B", runId, Duration.ofMinutes(5), l -> false).orElseThrow();
+    }
+
     private List<String> logs(long runId) {
         return h.journal.logs(runId).stream().map(LogLine::line).toList();
     }
@@ -110,5 +116,135 @@ class EngineLeaseTest {
         assertThat(v.state()).isEqualTo(RunState.RUNNING);
         assertThat(h.target.count(StepName.COMPENSATE)).isZero();
         assertThat(logs(r.id())).anyMatch(l -> l.contains("could not renew the lease"));
+    }
+
+    /** Finding 4a: a holder whose heartbeat is refused stops its step, does not compensate, and writes no more events. */
+    @Test
+    void run_leaseTakenOverWhileAStepRuns_stopsWithoutCompensatingAndTheNewHolderFinishes() throws Exception {
+        FailingJournal aj = new FailingJournal(h.journal());
+        Engine a = h.engine("A", p -> {
+            p.journal = aj;
+            p.leaseTtl = SHORT_TTL;
+        });
+        CountDownLatch deploying = new CountDownLatch(1);
+        AtomicInteger deploys = new AtomicInteger();
+        h.target.on(StepName.DEPLOY, ctx -> {
+            if (deploys.incrementAndGet() == 1) {
+                deploying.countDown();
+                return blockUntilInterrupted();
+            }
+            return Outputs.NONE;
+        });
+        RunRecord r = a.request("staging", "c1", RunKind.DEPLOY, "t");
+        Background<RunView> run = start(a, r);
+        await(deploying);
+
+        Fence b = takeOver(r.id());
+        int atTakeover = h.journal.events(r.id()).size();
+
+        RunView seenByA = run.get(); // A's next heartbeat is refused
+        assertThat(seenByA.state()).isEqualTo(RunState.RUNNING);
+        assertThat(h.target.count(StepName.DEPLOY)).as("A's deploy call has ended").isEqualTo(1);
+        assertThat(h.target.count(StepName.COMPENSATE)).isZero();
+        assertThat(aj.appended).allMatch(e -> e.seq() <= atTakeover);
+        assertThat(h.journal.events(r.id())).hasSize(atTakeover);
+        assertThat(h.journal.lease("staging").orElseThrow().fence()).isEqualTo(b);
+
+        RunView v = h.engine("B").run(r.id(), RunListener.NONE);
+        assertThat(v.state()).isEqualTo(RunState.SUCCEEDED);
+        JournalEvent firstAfter = v.events().get(atTakeover);
+        assertThat(firstAfter.type()).isEqualTo(EventType.RUN_RESUMED);
+        assertThat(firstAfter.get("holder")).isEqualTo("B");
+    }
+
+    /** Finding 4b: a write of a holder whose epoch has moved on is refused, and that holder stops acting at once. */
+    @Test
+    void run_staleHolderJournalsAStepsEnd_isRefusedAndActsNoMore() throws Exception {
+        FailingJournal aj = new FailingJournal(h.journal());
+        Engine a = h.engine("A", p -> {
+            p.journal = aj;
+            p.leaseTtl = Duration.ofMinutes(1); // no heartbeat before the step ends: the refused write is what stops A
+        });
+        CountDownLatch deploying = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        AtomicInteger deploys = new AtomicInteger();
+        h.target.on(StepName.DEPLOY, ctx -> {
+            if (deploys.incrementAndGet() == 1) {
+                deploying.countDown();
+                await(finish);
+            }
+            return Outputs.of("containers", "2");
+        });
+        RunRecord r = a.request("staging", "c1", RunKind.DEPLOY, "t");
+        Background<RunView> run = start(a, r);
+        await(deploying);
+        Fence b = takeOver(r.id());
+        int atTakeover = h.journal.events(r.id()).size();
+
+        finish.countDown();
+
+        assertThat(run.get().state()).isEqualTo(RunState.RUNNING);
+        assertThat(aj.refused).containsExactly(EventType.STEP_SUCCEEDED);
+        assertThat(h.target.steps(r.id())).doesNotContain(StepName.VERIFY, StepName.COMPENSATE);
+        assertThat(h.journal.events(r.id())).hasSize(atTakeover);
+        assertThat(h.journal.lease("staging").orElseThrow().fence()).isEqualTo(b);
+        assertThat(h.engine("B").run(r.id(), RunListener.NONE).state()).isEqualTo(RunState.SUCCEEDED);
+    }
+
+    /** Finding 4c: compensation ignores a signal (it must finish), but not a lost lease (someone else owns the stage). */
+    @Test
+    void compensation_ignoresASignalButStopsWhenTheLeaseIsLost() throws Exception {
+        Engine a = h.engine("A", p -> p.leaseTtl = SHORT_TTL);
+        CountDownLatch compensating = new CountDownLatch(1);
+        AtomicBoolean compensationInterrupted = new AtomicBoolean();
+        h.target.on(StepName.VERIFY, ctx -> {
+            throw TargetException.permanent("replica 0 never became healthy");
+        }).on(StepName.COMPENSATE, ctx -> {
+            compensating.countDown();
+            try {
+                return blockUntilInterrupted();
+            } finally {
+                compensationInterrupted.set(true);
+            }
+        });
+        RunRecord r = a.request("staging", "c1", RunKind.DEPLOY, "t");
+        Background<RunView> run = start(a, r);
+        await(compensating);
+
+        a.cancel("interrupted by SIGINT");
+        await().atMost(Duration.ofSeconds(10)).until(() -> logs(r.id()).contains("interrupt ignored while compensating; wait for it to finish"));
+        assertThat(compensationInterrupted).isFalse();
+        takeOver(r.id());
+
+        RunView v = run.get();
+        assertThat(compensationInterrupted).isTrue();
+        assertThat(v.state()).isEqualTo(RunState.COMPENSATING);
+        assertThat(types(v)).doesNotContain(EventType.ROLLED_BACK, EventType.COMPENSATION_FAILED);
+        assertThat(v.step("compensate").orElseThrow().state()).isEqualTo("RUNNING");
+    }
+
+    /** Finding 4d: a step that does not stop within the stop window is reported, so the process can exit. */
+    @Test
+    void step_ignoresInterruptsBeyondTheStopWindow_callsOnStuckStep() throws Exception {
+        Engine a = h.engine("A", p -> p.leaseTtl = Duration.ofMillis(200)); // stop window: 50 ms
+        CountDownLatch stuck = new CountDownLatch(1);
+        a.onStuckStep(stuck::countDown);
+        CountDownLatch deploying = new CountDownLatch(1);
+        CountDownLatch letGo = new CountDownLatch(1);
+        h.target.on(StepName.DEPLOY, ctx -> {
+            deploying.countDown();
+            awaitIgnoringInterrupts(letGo);
+            return Outputs.NONE;
+        });
+        RunRecord r = a.request("staging", "c1", RunKind.DEPLOY, "t");
+        Background<RunView> run = start(a, r);
+        await(deploying);
+
+        a.cancel("interrupted by SIGINT");
+        await(stuck);
+        letGo.countDown();
+
+        assertThat(run.get().state()).isEqualTo(RunState.ROLLED_BACK);
+        assertThat(logs(r.id())).contains("step did not stop within 50ms of being interrupted");
     }
 }

@@ -93,6 +93,59 @@ class EngineTest {
         assertThat(v.step("snapshot").orElseThrow().outputs()).containsEntry("snapshot", "s1");
     }
 
+    /** Finding 3: a failed build must not end the run (nor free the stage) while the snapshot beside it still acts. */
+    @Test
+    void run_buildFailsWhileSnapshotRuns_endsOnlyAfterTheSnapshotHasStopped() throws Exception {
+        CountDownLatch snapshotStarted = new CountDownLatch(1);
+        CountDownLatch snapshotInterrupted = new CountDownLatch(1);
+        CountDownLatch snapshotMayEnd = new CountDownLatch(1);
+        AtomicReference<List<EventType>> journaledWhenSnapshotEnded = new AtomicReference<>();
+        AtomicReference<Optional<Lease>> leaseWhenSnapshotEnded = new AtomicReference<>();
+        RunRecord r = h.request("staging", "c1");
+        h.target.on(StepName.SNAPSHOT, ctx -> {
+            snapshotStarted.countDown();
+            try {
+                new CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                snapshotInterrupted.countDown();
+            }
+            awaitIgnoringInterrupts(snapshotMayEnd); // a pg_dump takes a moment to stop
+            journaledWhenSnapshotEnded.set(types(h.journal.events(r.id())));
+            leaseWhenSnapshotEnded.set(h.journal.lease("staging"));
+            throw TargetException.permanent("pg_dump stopped");
+        }).on(StepName.BUILD, ctx -> {
+            await(snapshotStarted);
+            throw TargetException.permanent("Dockerfile not found");
+        });
+        Engine e = h.engine("slow-stop", p -> p.leaseTtl = Duration.ofMinutes(1)); // a stop window of 15s: time to look
+
+        Background<RunView> run = start(e, r);
+        await(snapshotInterrupted);
+        await().atMost(Duration.ofSeconds(10)).until(run::parkedOrDone); // the engine has done all it does by itself
+        assertThat(types(h.journal.events(r.id()))).doesNotContain(EventType.RUN_FAILED);
+        assertThat(h.journal.lease("staging")).hasValueSatisfying(l -> assertThat(l.isFree()).isFalse());
+        snapshotMayEnd.countDown();
+
+        RunView v = run.get();
+        assertThat(v.state()).isEqualTo(RunState.FAILED);
+        assertThat(v.reason()).isEqualTo("build failed: Dockerfile not found; nothing on stage staging was changed");
+        assertThat(journaledWhenSnapshotEnded.get()).doesNotContain(EventType.RUN_FAILED);
+        assertThat(leaseWhenSnapshotEnded.get()).hasValueSatisfying(l -> assertThat(l.isFree()).isFalse());
+        List<JournalEvent> events = v.events();
+        int snapshotFailed = indexOf(events, EventType.STEP_FAILED, "snapshot");
+        assertThat(snapshotFailed).isGreaterThan(0).isLessThan(indexOf(events, EventType.RUN_FAILED, null));
+        assertThat(h.journal.lease("staging").orElseThrow().isFree()).isTrue();
+    }
+
+    private static int indexOf(List<JournalEvent> events, EventType type, String step) {
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i).type() == type && (step == null || step.equals(events.get(i).step()))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     @Test
     void run_transientErrorTwice_retriesWithBackoffAndSucceeds() {
         AtomicInteger tries = new AtomicInteger();
@@ -172,6 +225,48 @@ class EngineTest {
         assertThat(v.state()).isEqualTo(RunState.NEEDS_ATTENTION);
         assertThat(v.reason()).contains("replica 0 never became healthy").contains("previous image gone");
         assertThat(v.state().exitCode()).isEqualTo(3);
+    }
+
+    /** Finding 5: a compensation that brought nothing back is not a rollback when something served before. */
+    @Test
+    void run_compensationRestoresNothingAfterARelease_endsNeedingAttentionSayingNothingCameBack() {
+        h.deploy("staging", "c1");
+        h.target.on(StepName.VERIFY, ctx -> {
+            throw TargetException.permanent("replica 0 never became healthy");
+        }).on(StepName.COMPENSATE, ctx -> Outputs.of("restored", "none"));
+
+        RunView v = h.deploy("staging", "c2");
+
+        assertThat(v.state()).isEqualTo(RunState.NEEDS_ATTENTION);
+        assertThat(v.reason()).contains("replica 0 never became healthy")
+                .contains("run 1 (c1) served stage staging before this run, but nothing was brought back")
+                .contains("slipway deploy staging --commit c1");
+        assertThat(types(v)).doesNotContain(EventType.ROLLED_BACK);
+    }
+
+    @Test
+    void run_compensationRestoresNothingOnAFirstDeploy_endsRolledBack() {
+        h.target.on(StepName.VERIFY, ctx -> {
+            throw TargetException.permanent("replica 0 never became healthy");
+        }).on(StepName.COMPENSATE, ctx -> Outputs.of("restored", "none"));
+
+        RunView v = h.deploy("staging", "c1");
+
+        assertThat(v.state()).isEqualTo(RunState.ROLLED_BACK);
+        assertThat(v.events().get(v.events().size() - 1).get("restored")).isEqualTo("nothing (nothing served the stage before this run)");
+    }
+
+    @Test
+    void run_compensationRestoresNothingButStopOldHadStoppedInstances_endsNeedingAttention() {
+        h.target.on(StepName.STOP_OLD, ctx -> Outputs.of("stopped", "2"))
+                .on(StepName.VERIFY, ctx -> {
+                    throw TargetException.permanent("replica 0 never became healthy");
+                }).on(StepName.COMPENSATE, ctx -> Outputs.of("restored", "none"));
+
+        RunView v = h.deploy("staging", "c1");
+
+        assertThat(v.state()).isEqualTo(RunState.NEEDS_ATTENTION);
+        assertThat(v.reason()).contains("2 instance(s) of an earlier release served stage staging before this run");
     }
 
     @Test
@@ -356,6 +451,21 @@ class EngineTest {
         assertThat(h.target.steps(queued.id())).isEmpty();
     }
 
+    /** A signal between queueing the request and driving it (the CLI's deploy does one, then the other). */
+    @Test
+    void cancel_afterRequestBeforeRun_endsTheRequestWithoutRunningIt() {
+        RunRecord r = h.request("staging", "c1");
+
+        h.engine.cancel("interrupted by SIGINT");
+        RunView v = h.engine.run(r.id(), RunListener.NONE);
+
+        assertThat(v.state()).isEqualTo(RunState.FAILED);
+        assertThat(v.reason()).isEqualTo("cancelled before it started (interrupted by SIGINT); nothing was changed");
+        assertThat(h.target.calls()).isEmpty();
+        assertThat(types(v)).containsExactly(EventType.RUN_QUEUED, EventType.RUN_FAILED);
+        assertThat(h.journal.lease("staging").map(Lease::isFree).orElse(true)).isTrue();
+    }
+
     @Test
     void request_sameCommitWhileUnfinished_joinsTheExistingRun() {
         RunRecord a = h.request("staging", "c1");
@@ -377,5 +487,16 @@ class EngineTest {
         assertThat(rb.commit()).isEqualTo("c1");
         assertThat(h.target.steps(rb.id())).doesNotContain(StepName.BUILD, StepName.MIGRATE).contains(StepName.DEPLOY);
         assertThat(v.step("build").orElseThrow().outputs()).containsEntry("digest", "sha256:c1");
+    }
+
+    /** Finding 7: releases are found however many failed runs followed them (an old scan looked at the newest 200). */
+    @Test
+    void releases_olderThan250FailedRuns_areStillFoundForRollbackAndCompensation() {
+        h.deploy("staging", "c1");
+        h.deploy("staging", "c2");
+        h.history("staging", RunState.FAILED, 250);
+
+        assertThat(h.engine.currentRelease("staging")).hasValueSatisfying(r -> assertThat(r.commit()).isEqualTo("c2"));
+        assertThat(h.engine.requestRollback("staging", "ops").commit()).isEqualTo("c1");
     }
 }

@@ -1,0 +1,92 @@
+package dev.slipway.core.engine;
+
+import static dev.slipway.core.testing.Latches.await;
+import static dev.slipway.core.testing.Latches.blockUntilInterrupted;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.slipway.core.SlipwayException;
+import dev.slipway.core.journal.Fence;
+import dev.slipway.core.journal.Lease;
+import dev.slipway.core.journal.RunKind;
+import dev.slipway.core.journal.RunRecord;
+import dev.slipway.core.journal.RunState;
+import dev.slipway.core.journal.RunView;
+import dev.slipway.core.target.Outputs;
+import dev.slipway.core.target.StepName;
+import dev.slipway.core.target.TargetException;
+import dev.slipway.core.testing.ScriptedTarget;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Finding 7: {@code snapshots restore} is a journaled run under the stage lease, like a deploy. */
+class EngineRestoreTest {
+    @TempDir
+    Path dir;
+    EngineHarness h;
+
+    @BeforeEach
+    void setUp() {
+        h = new EngineHarness(dir);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        h.close();
+    }
+
+    private RunRecord lastRun() {
+        return h.journal.runs("staging", 1).get(0);
+    }
+
+    @Test
+    void restore_snapshot_runsUnderTheLeaseAsAJournaledRestoreRun() {
+        AtomicReference<Optional<Lease>> leaseDuringRestore = new AtomicReference<>();
+        h.target.on(StepName.RESTORE, ctx -> {
+            leaseDuringRestore.set(h.journal.lease("staging"));
+            ctx.log("pg_restore: 12 tables");
+            return Outputs.NONE;
+        });
+        List<String> log = new CopyOnWriteArrayList<>();
+
+        h.engine.restore("staging", "snap-1", "ops", log::add);
+
+        RunRecord run = lastRun();
+        assertThat(run.kind()).isEqualTo(RunKind.RESTORE);
+        assertThat(h.engine.view(run.id()).state()).isEqualTo(RunState.SUCCEEDED);
+        assertThat(h.target.restored()).containsExactly("snap-1");
+        assertThat(leaseDuringRestore.get()).hasValueSatisfying(l -> {
+            assertThat(l.holder()).isEqualTo("main");
+            assertThat(l.runId()).isEqualTo(run.id());
+        });
+        assertThat(log).contains("pg_restore: 12 tables");
+        assertThat(h.journal.lease("staging").orElseThrow().isFree()).isTrue();
+        assertThat(h.engine.currentRelease("staging")).as("a restore is no release").isEmpty();
+    }
+
+    @Test
+    void restore_whileAnotherProcessHoldsTheStage_waitsForIt() throws Exception {
+        Fence foreign = h.journal.tryAcquire("staging", "other-host/b00t/1/x", 99, Duration.ofHours(1), l -> false).orElseThrow();
+
+        Background<Object> restore = Background.start("restore", () -> {
+            h.engine.restore("staging", "snap-1", "ops", line -> { });
+            return null;
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> h.clock.waits() >= 20);
+        assertThat(h.target.restored()).isEmpty();
+        h.journal.release(foreign);
+
+        restore.get();
+        assertThat(h.target.restored()).containsExactly("snap-1");
+    }
+}
