@@ -102,11 +102,16 @@ final class RunExecution {
     private RunState cancelled(RunCancelled c) {
         Thread.interrupted();
         if (!c.compensate()) {
-            quietLog("stopped: " + c.getMessage() + "; the process that holds the stage now resumes this run");
-            return null;
+            return leaseLost(c.getMessage());
         }
         recorder.event(EventType.RUN_INTERRUPTED, null, "reason", c.getMessage());
         return fail(c.getMessage());
+    }
+
+    /** Another process may hold the stage now: write nothing more, touch nothing more; it resumes this run. */
+    private RunState leaseLost(String why) {
+        quietLog("stopped: " + why + "; the process that holds the stage now resumes this run");
+        return null;
     }
 
     /** Before anything runs: the target refuses a stage that is served by work this journal cannot prove is its own. */
@@ -204,6 +209,9 @@ final class RunExecution {
      */
     private RunState compensate(String reason) {
         Thread.interrupted();
+        if (recorder.cancel().leaseLost()) { // given up as the step failed: whoever holds the stage now compensates
+            return leaseLost(recorder.cancel().exception().getMessage());
+        }
         if (view.get().state() != RunState.COMPENSATING) {
             recorder.event(EventType.COMPENSATION_STARTED, null, "reason", reason);
         }

@@ -221,6 +221,40 @@ class EngineLeaseTest {
         assertThat(v.state()).isEqualTo(RunState.COMPENSATING);
         assertThat(types(v)).doesNotContain(EventType.ROLLED_BACK, EventType.COMPENSATION_FAILED);
         assertThat(v.step("compensate").orElseThrow().state()).isEqualTo("RUNNING");
+        assertThat(logs(r.id())).anyMatch(l -> l.startsWith("stopped compensating: lost the lease of stage staging"));
+    }
+
+    /** A lease lost as a step fails (the interrupt arrives before compensation begins): compensation does not start. */
+    @Test
+    void compensation_leaseLostAsTheStepFailed_doesNotStart() throws Exception {
+        FailingJournal aj = new FailingJournal(h.journal());
+        Engine a = h.engine("A", p -> {
+            p.journal = aj;
+            p.leaseTtl = SHORT_TTL;
+        });
+        h.target.on(StepName.VERIFY, ctx -> {
+            throw TargetException.permanent("replica 0 never became healthy");
+        }).on(StepName.COMPENSATE, ctx -> blockUntilInterrupted());
+        aj.beforeAppend = (type, step) -> {
+            if (type == EventType.STEP_FAILED && "verify".equals(step)) {
+                aj.failHeartbeats = true; // the store cannot be reached for the lease: the engine gives the stage up
+                awaitInterrupt(); // ... which it says by interrupting the thread that drives the run
+            }
+        };
+        RunRecord r = a.request("staging", "c1", RunKind.DEPLOY, "t");
+
+        RunView v = start(a, r).get();
+
+        assertThat(h.target.count(StepName.COMPENSATE)).isZero();
+        assertThat(types(v)).doesNotContain(EventType.COMPENSATION_STARTED, EventType.ROLLED_BACK);
+        assertThat(logs(r.id())).anyMatch(l -> l.contains("could not renew the lease"));
+    }
+
+    private static void awaitInterrupt() {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!Thread.currentThread().isInterrupted() && System.nanoTime() < until) {
+            LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1)); // returns at once when the thread is interrupted
+        }
     }
 
     /** Finding 4d: a step that does not stop within the stop window is reported, so the process can exit. */
