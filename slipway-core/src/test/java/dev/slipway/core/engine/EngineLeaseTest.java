@@ -281,4 +281,46 @@ class EngineLeaseTest {
         assertThat(run.get().state()).isEqualTo(RunState.ROLLED_BACK);
         assertThat(logs(r.id())).contains("step did not stop within 50ms of being interrupted");
     }
+
+    /** A renewal that was under way as the run ended (and so is refused) must not cancel the engine's next run. */
+    @Test
+    void heartbeat_refusedBecauseTheRunEndedMeanwhile_leavesTheEngineUsable() throws Exception {
+        FailingJournal aj = new FailingJournal(h.journal());
+        Engine a = h.engine("A", p -> {
+            p.journal = aj;
+            p.leaseTtl = SHORT_TTL;
+        });
+        CountDownLatch beating = new CountDownLatch(1);
+        CountDownLatch released = new CountDownLatch(1);
+        AtomicReference<Thread> beatThread = new AtomicReference<>();
+        aj.beforeHeartbeat = () -> {
+            if (Thread.currentThread().getName().equals("slipway-lease") && beatThread.compareAndSet(null, Thread.currentThread())) {
+                beating.countDown();
+                awaitIgnoringInterrupts(released); // this renewal reaches the store only after the run released the lease
+            }
+        };
+        aj.afterRelease = released::countDown;
+        h.target.on(StepName.DEPLOY, ctx -> {
+            await(beating);
+            return Outputs.NONE;
+        });
+
+        RunView first = a.run(a.request("staging", "c1", RunKind.DEPLOY, "t").id(), RunListener.NONE);
+        await().atMost(Duration.ofSeconds(10)).until(() -> beatThread.get().getState() == Thread.State.WAITING); // renewal done
+        RunView second = a.run(a.request("staging", "c2", RunKind.DEPLOY, "t").id(), RunListener.NONE);
+
+        assertThat(first.state()).isEqualTo(RunState.SUCCEEDED);
+        assertThat(second.state()).isEqualTo(RunState.SUCCEEDED);
+        assertThat(Thread.interrupted()).as("the caller's thread was not interrupted").isFalse();
+    }
+
+    /** A signal after run() returned (the CLI prints, pushes metrics) must not interrupt the thread that called it. */
+    @Test
+    void cancel_afterTheRunReturned_doesNotInterruptTheCallersThread() {
+        h.deploy("staging", "c1");
+
+        h.engine.cancel("interrupted by SIGINT");
+
+        assertThat(Thread.interrupted()).isFalse();
+    }
 }
