@@ -89,4 +89,42 @@ class EngineRestoreTest {
         restore.get();
         assertThat(h.target.restored()).containsExactly("snap-1");
     }
+
+    @Test
+    void restore_targetFails_endsNeedingAttentionAndSaysTheDatabaseMayBePartlyRestored() {
+        h.target.on(StepName.RESTORE, ctx -> {
+            throw TargetException.permanent("pg_restore: error: could not execute query");
+        });
+
+        assertThatThrownBy(() -> h.engine.restore("staging", "snap-1", "ops", line -> { }))
+                .isInstanceOf(SlipwayException.class)
+                .satisfies(e -> assertThat(((SlipwayException) e).exitCode()).isEqualTo(3))
+                .hasMessageStartingWith("restore of snapshot snap-1 into stage staging (run " + lastRun().id() + ") ended NEEDS_ATTENTION: "
+                        + "restoring snapshot snap-1 failed: pg_restore: error: could not execute query")
+                .hasMessageContaining("may be partly restored")
+                .hasMessageNotContaining("null");
+        assertThat(h.engine.view(lastRun().id()).state()).isEqualTo(RunState.NEEDS_ATTENTION);
+    }
+
+    @Test
+    void restore_interrupted_endsNeedingAttentionNotAsIfNothingChanged() throws Exception {
+        CountDownLatch restoring = new CountDownLatch(1);
+        h.target.on(StepName.RESTORE, ctx -> {
+            restoring.countDown();
+            return blockUntilInterrupted();
+        });
+        Background<Object> restore = Background.start("restore", () -> {
+            h.engine.restore("staging", "snap-1", "ops", line -> { });
+            return null;
+        });
+        await(restoring);
+
+        h.engine.cancel("interrupted by SIGINT");
+
+        assertThatThrownBy(restore::get).hasCauseInstanceOf(SlipwayException.class);
+        RunView v = h.engine.view(lastRun().id());
+        assertThat(v.state()).isEqualTo(RunState.NEEDS_ATTENTION);
+        assertThat(v.reason()).contains("interrupted by SIGINT").contains("may be partly restored")
+                .doesNotContain("was changed");
+    }
 }
