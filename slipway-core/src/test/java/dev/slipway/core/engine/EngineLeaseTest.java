@@ -22,6 +22,7 @@ import dev.slipway.core.target.TargetException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -55,10 +56,18 @@ class EngineLeaseTest {
         return Background.start("run-" + run.id(), () -> engine.run(run.id(), RunListener.NONE));
     }
 
-    /** Another process takes the stage as if this one's lease had expired on the store's clock. */
+    /**
+     * Another process takes the stage as if this one's lease had expired on the store's clock. The holder may renew
+     * between the two statements (it beats every 100 ms): then expire it again.
+     */
     private Fence takeOver(long runId) {
-        h.expireLease("staging");
-        return h.journal.tryAcquire("staging", "B", runId, Duration.ofMinutes(5), l -> false).orElseThrow();
+        for (int attempt = 1; ; attempt++) {
+            h.expireLease("staging");
+            Optional<Fence> taken = h.journal.tryAcquire("staging", "B", runId, Duration.ofMinutes(5), l -> false);
+            if (taken.isPresent() || attempt == 10) {
+                return taken.orElseThrow();
+            }
+        }
     }
 
     private List<String> logs(long runId) {
