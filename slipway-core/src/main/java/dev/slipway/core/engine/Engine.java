@@ -203,7 +203,11 @@ public final class Engine implements AutoCloseable {
         return seen;
     }
 
-    /** The run to drive next: one already started (resume it), else the newest queued one; older queued ones end. */
+    /**
+     * The run to drive next: one already started (resume it), else the oldest queued one, except that deploys and
+     * rollbacks queued one after another collapse to the newest of them (the older ones end SUPERSEDED). A restore is
+     * no release: it runs in its turn, and neither supersedes a deploy nor is superseded by one.
+     */
     private Optional<RunRecord> next(Fence fence) {
         List<RunRecord> unfinished = journal.unfinishedRuns(fence.stage());
         for (RunRecord r : unfinished) {
@@ -214,8 +218,15 @@ public final class Engine implements AutoCloseable {
         if (unfinished.isEmpty()) {
             return Optional.empty();
         }
-        RunRecord newest = unfinished.get(unfinished.size() - 1);
-        for (RunRecord older : unfinished.subList(0, unfinished.size() - 1)) {
+        if (!unfinished.get(0).kind().makesRelease()) {
+            return Optional.of(unfinished.get(0));
+        }
+        int releases = 1;
+        while (releases < unfinished.size() && unfinished.get(releases).kind().makesRelease()) {
+            releases++;
+        }
+        RunRecord newest = unfinished.get(releases - 1);
+        for (RunRecord older : unfinished.subList(0, releases - 1)) {
             journal.append(fence, older.id(), EventType.RUN_SUPERSEDED, null, Map.of("by", String.valueOf(newest.id()),
                     "commit", newest.commit()), options.clock().instant());
         }

@@ -127,4 +127,35 @@ class EngineRestoreTest {
         assertThat(v.reason()).contains("interrupted by SIGINT").contains("may be partly restored")
                 .doesNotContain("was changed");
     }
+
+    /** A queued restore is not a deploy: a deploy queued after it does not supersede it, nor it a deploy queued before. */
+    @Test
+    void queue_restoreBetweenQueuedDeploys_nothingIsSupersededAndRequestOrderIsKept() throws Exception {
+        CountDownLatch first = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        h.target.on(StepName.DEPLOY, ctx -> {
+            if (ctx.commit().equals("c0")) {
+                first.countDown();
+                await(release);
+            }
+            return Outputs.NONE;
+        });
+        RunRecord running = h.request("staging", "c0");
+        Background<RunView> c0 = Background.start("c0", () -> h.engine.run(running.id(), RunListener.NONE));
+        await(first);
+        RunRecord c1 = h.request("staging", "c1");
+        RunRecord restore = h.engine.requestRestore("staging", "snap-1", "ops");
+        RunRecord c2 = h.request("staging", "c2");
+        List<Background<RunView>> waiting = List.of(c1, restore, c2).stream().map(r -> Background.start("w" + r.id(),
+                () -> h.engine("waiter-" + r.id()).run(r.id(), RunListener.NONE))).toList();
+
+        release.countDown();
+
+        assertThat(c0.get().state()).isEqualTo(RunState.SUCCEEDED);
+        List<RunState> states = waiting.stream().map(w -> w.result().join().state()).toList();
+        assertThat(states).containsExactly(RunState.SUCCEEDED, RunState.SUCCEEDED, RunState.SUCCEEDED);
+        List<Long> order = h.target.calls().stream().filter(c -> c.step() == StepName.DEPLOY || c.step() == StepName.RESTORE)
+                .map(ScriptedTarget.Call::runId).toList();
+        assertThat(order).containsExactly(running.id(), c1.id(), restore.id(), c2.id());
+    }
 }
