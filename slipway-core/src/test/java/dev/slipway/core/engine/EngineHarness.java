@@ -8,6 +8,7 @@ import dev.slipway.core.journal.RunState;
 import dev.slipway.core.journal.RunView;
 import dev.slipway.core.spec.SlipwaySpec;
 import dev.slipway.core.spec.SpecLoader;
+import dev.slipway.core.target.Target;
 import dev.slipway.core.testing.JournalRows;
 import dev.slipway.core.testing.ScriptedTarget;
 import dev.slipway.core.testing.TestClock;
@@ -74,6 +75,7 @@ final class EngineHarness implements AutoCloseable {
         Journal journal;
         Duration leaseTtl = Duration.ofSeconds(2);
         Backoff retries = Backoff.RETRIES;
+        Target target;
     }
 
     Journal journal() {
@@ -88,10 +90,12 @@ final class EngineHarness implements AutoCloseable {
 
     Engine engine(String holder, Consumer<Setup> setUp) {
         Setup p = new Setup();
+        p.target = target;
         setUp.accept(p);
         EngineOptions options = new EngineOptions(holder, p.leaseTtl, p.retries, POLL, p.clock.ticker(), p.clock,
                 Map.of("DB_PASSWORD", "pa55word-secret")::get, true);
-        Engine e = new Engine(p.journal != null ? p.journal : journal(), spec, stage -> target, options);
+        Target t = p.target;
+        Engine e = new Engine(p.journal != null ? p.journal : journal(), spec, stage -> t, options);
         open.add(e);
         return e;
     }
