@@ -8,12 +8,14 @@ final class CancelToken {
     private volatile String reason;
     private volatile boolean compensate = true;
 
-    void cancel(String why, boolean thenCompensate) {
+    synchronized void cancel(String why, boolean thenCompensate) {
         if (reason == null) {
-            reason = why;
             compensate = thenCompensate;
-        } else if (!thenCompensate) {
-            compensate = false; // losing the lease overrides a signal: nothing more may be done on the stage
+            reason = why;
+        } else if (!thenCompensate && compensate) {
+            // losing the lease overrides a signal: nothing more may be done on the stage, and that is what to say
+            compensate = false;
+            reason = why;
         }
     }
 

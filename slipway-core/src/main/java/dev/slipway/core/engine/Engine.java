@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -49,7 +50,8 @@ public final class Engine implements AutoCloseable {
     private final Releases releases;
     private final Approvals approvals;
     private volatile CancelToken current = new CancelToken();
-    private volatile Thread driver;
+    private final Object driverLock = new Object();
+    private Thread driver; // the thread in run(), while it is there; guarded by driverLock
     private volatile Runnable onStuck = () -> { };
 
     public Engine(Journal journal, SlipwaySpec spec, Function<StageSpec, Target> targetFactory, EngineOptions options) {
@@ -102,7 +104,22 @@ public final class Engine implements AutoCloseable {
      */
     public RunView run(long runId, RunListener listener) {
         RunRecord mine = journal.run(runId).orElseThrow(() -> new SlipwayException(ErrorCode.BAD_USAGE, "no run " + runId));
-        driver = Thread.currentThread();
+        synchronized (driverLock) {
+            driver = Thread.currentThread();
+        }
+        try {
+            return drive(mine, listener);
+        } finally {
+            synchronized (driverLock) { // a signal from now on must not interrupt whatever the caller does next
+                driver = null;
+                if (current.cancelled()) {
+                    Thread.interrupted(); // the engine's own interrupt, meant for the run
+                }
+            }
+        }
+    }
+
+    private RunView drive(RunRecord mine, RunListener listener) {
         int seen = 0;
         for (int attempt = 1; ; attempt++) {
             RunView view = view(mine);
@@ -113,7 +130,7 @@ public final class Engine implements AutoCloseable {
             if (current.cancelled()) {
                 return withdraw(mine, view, listener);
             }
-            Optional<Fence> fence = journal.tryAcquire(mine.stage(), options.holder(), runId, options.leaseTtl(), Holder::isDead);
+            Optional<Fence> fence = journal.tryAcquire(mine.stage(), options.holder(), mine.id(), options.leaseTtl(), Holder::isDead);
             if (fence.isPresent()) {
                 attempt = 0;
                 seen = drainOrExplain(mine, listener, seen, fence.get());
@@ -150,7 +167,8 @@ public final class Engine implements AutoCloseable {
     private int drain(RunRecord mine, RunListener listener, int seenBefore, Fence fence) {
         int seen = seenBefore;
         AtomicLong driving = new AtomicLong(mine.id());
-        ScheduledFuture<?> beat = heartbeat(fence, driving);
+        AtomicBoolean holding = new AtomicBoolean(true);
+        ScheduledFuture<?> beat = heartbeat(fence, driving, holding);
         try {
             Optional<RunRecord> next;
             while (!current.cancelled() && (next = next(fence)).isPresent()) {
@@ -177,6 +195,7 @@ public final class Engine implements AutoCloseable {
         } catch (LeaseLostException lost) {
             cancel(lost.getMessage(), false);
         } finally {
+            holding.set(false); // a renewal still under way is refused once the lease is released: that loses nothing
             beat.cancel(false);
             if (current.leaseLost()) {
                 LOG.warn("stopped acting on stage {} (run {}): {}", fence.stage(), driving.get(), current.exception().getMessage());
@@ -187,7 +206,11 @@ public final class Engine implements AutoCloseable {
         return seen;
     }
 
-    /** The run to drive next: one already started (resume it), else the newest queued one; older queued ones end. */
+    /**
+     * The run to drive next: one already started (resume it), else the oldest queued one, except that deploys and
+     * rollbacks queued one after another collapse to the newest of them (the older ones end SUPERSEDED). A restore is
+     * no release: it runs in its turn, and neither supersedes a deploy nor is superseded by one.
+     */
     private Optional<RunRecord> next(Fence fence) {
         List<RunRecord> unfinished = journal.unfinishedRuns(fence.stage());
         for (RunRecord r : unfinished) {
@@ -198,8 +221,15 @@ public final class Engine implements AutoCloseable {
         if (unfinished.isEmpty()) {
             return Optional.empty();
         }
-        RunRecord newest = unfinished.get(unfinished.size() - 1);
-        for (RunRecord older : unfinished.subList(0, unfinished.size() - 1)) {
+        if (!unfinished.get(0).kind().makesRelease()) {
+            return Optional.of(unfinished.get(0));
+        }
+        int releases = 1;
+        while (releases < unfinished.size() && unfinished.get(releases).kind().makesRelease()) {
+            releases++;
+        }
+        RunRecord newest = unfinished.get(releases - 1);
+        for (RunRecord older : unfinished.subList(0, releases - 1)) {
             journal.append(fence, older.id(), EventType.RUN_SUPERSEDED, null, Map.of("by", String.valueOf(newest.id()),
                     "commit", newest.commit()), options.clock().instant());
         }
@@ -231,18 +261,20 @@ public final class Engine implements AutoCloseable {
      * at once. A store that cannot be reached for half the TTL: stop too, since the lease may soon pass to another
      * process, and a step then gets a quarter of the TTL to stop, so it has stopped before the lease expires.
      */
-    private ScheduledFuture<?> heartbeat(Fence fence, AtomicLong driving) {
+    private ScheduledFuture<?> heartbeat(Fence fence, AtomicLong driving, AtomicBoolean holding) {
         long every = Math.max(50, options.leaseTtl().toMillis() / 3);
         AtomicLong lastRenewed = new AtomicLong(System.nanoTime());
         return heartbeats.scheduleAtFixedRate(() -> {
             try {
                 if (!journal.heartbeat(fence, driving.get(), options.leaseTtl())) {
-                    cancel("lost the lease of stage " + fence.stage() + " to another process", false);
+                    if (holding.get()) {
+                        cancel("lost the lease of stage " + fence.stage() + " to another process", false);
+                    }
                     return;
                 }
                 lastRenewed.set(System.nanoTime());
             } catch (RuntimeException e) {
-                if (System.nanoTime() - lastRenewed.get() > options.leaseTtl().toNanos() / 2) {
+                if (holding.get() && System.nanoTime() - lastRenewed.get() > options.leaseTtl().toNanos() / 2) {
                     cancel("could not renew the lease of stage " + fence.stage() + ": " + e.getMessage(), false);
                 }
             }
@@ -259,9 +291,10 @@ public final class Engine implements AutoCloseable {
 
     private void cancel(String reason, boolean compensate) {
         current.cancel(reason, compensate);
-        Thread t = driver;
-        if (t != null) {
-            t.interrupt();
+        synchronized (driverLock) {
+            if (driver != null) {
+                driver.interrupt();
+            }
         }
     }
 

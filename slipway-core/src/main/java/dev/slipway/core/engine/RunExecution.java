@@ -1,6 +1,7 @@
 package dev.slipway.core.engine;
 
 import dev.slipway.core.journal.EventType;
+import dev.slipway.core.journal.JournalEvent;
 import dev.slipway.core.journal.LeaseLostException;
 import dev.slipway.core.journal.RunKind;
 import dev.slipway.core.journal.RunRecord;
@@ -15,6 +16,7 @@ import dev.slipway.core.target.StepName;
 import dev.slipway.core.target.Target;
 import dev.slipway.core.target.TargetException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -102,11 +104,16 @@ final class RunExecution {
     private RunState cancelled(RunCancelled c) {
         Thread.interrupted();
         if (!c.compensate()) {
-            quietLog("stopped: " + c.getMessage() + "; the process that holds the stage now resumes this run");
-            return null;
+            return leaseLost(c.getMessage());
         }
         recorder.event(EventType.RUN_INTERRUPTED, null, "reason", c.getMessage());
         return fail(c.getMessage());
+    }
+
+    /** Another process may hold the stage now: write nothing more, touch nothing more; it resumes this run. */
+    private RunState leaseLost(String why) {
+        quietLog("stopped: " + why + "; the process that holds the stage now resumes this run");
+        return null;
     }
 
     /** Before anything runs: the target refuses a stage that is served by work this journal cannot prove is its own. */
@@ -157,19 +164,27 @@ final class RunExecution {
     }
 
     private RunState restore() {
-        String id = run.commit().substring(run.commit().indexOf(':') + 1);
         try {
             step(StepName.RESTORE, spec.timeouts().snapshot(), ctx -> {
-                target.restore(ctx, id);
-                return Outputs.of("snapshot", id);
+                target.restore(ctx, snapshotId());
+                return Outputs.of("snapshot", snapshotId());
             });
         } catch (StepFailure f) {
-            recorder.event(EventType.COMPENSATION_FAILED, null, "reason", "restoring snapshot " + id + " failed: " + f.getMessage()
-                    + "; the database of stage " + stage.name() + " may be partly restored: restore it again");
-            return RunState.NEEDS_ATTENTION;
+            return fail(f.getMessage());
         }
-        recorder.event(EventType.RUN_SUCCEEDED, null, "snapshot", id);
+        recorder.event(EventType.RUN_SUCCEEDED, null, "snapshot", snapshotId());
         return RunState.SUCCEEDED;
+    }
+
+    private String snapshotId() {
+        return run.commit().substring(run.commit().indexOf(':') + 1);
+    }
+
+    /** A restore that started and did not finish (failed, or was interrupted) may have left the database half restored. */
+    private RunState restoreFailed(String reason) {
+        recorder.event(EventType.COMPENSATION_FAILED, null, "reason", "restoring snapshot " + snapshotId() + " failed: " + reason
+                + "; the database of stage " + stage.name() + " may be partly restored: restore it again");
+        return RunState.NEEDS_ATTENTION;
     }
 
     private void approval() {
@@ -189,7 +204,11 @@ final class RunExecution {
     }
 
     private RunState fail(String reason) {
-        boolean touched = view.get().events().stream().anyMatch(e -> e.type() == EventType.STEP_STARTED
+        List<JournalEvent> events = view.get().events();
+        if (run.kind() == RunKind.RESTORE && events.stream().anyMatch(e -> e.type() == EventType.STEP_STARTED)) {
+            return restoreFailed(reason);
+        }
+        boolean touched = events.stream().anyMatch(e -> e.type() == EventType.STEP_STARTED
                 && StepName.fromId(e.step()).changesStage());
         if (touched) {
             return compensate(reason);
@@ -204,6 +223,9 @@ final class RunExecution {
      */
     private RunState compensate(String reason) {
         Thread.interrupted();
+        if (recorder.cancel().leaseLost()) { // given up as the step failed: whoever holds the stage now compensates
+            return leaseLost(recorder.cancel().exception().getMessage());
+        }
         if (view.get().state() != RunState.COMPENSATING) {
             recorder.event(EventType.COMPENSATION_STARTED, null, "reason", reason);
         }

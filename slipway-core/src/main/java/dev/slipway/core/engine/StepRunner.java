@@ -53,8 +53,8 @@ final class StepRunner {
      */
     Outputs run(StepName step, boolean cancellable, Duration timeout, Contexts contexts,
                 Function<StepContext, Outputs> call) {
-        if (cancellable) {
-            cancel.checkpoint();
+        if (stopped(cancellable)) { // even compensation does not start once another process may hold the stage
+            throw cancel.exception();
         }
         Instant deadline = clock.instant().plus(timeout);
         recorder.event(EventType.STEP_STARTED, step.id());
@@ -142,6 +142,9 @@ final class StepRunner {
             throws InterruptedException, ExecutionException, TimeoutException {
         boolean told = false;
         while (true) {
+            if (stopped(cancellable)) { // not only the interrupt says so: one that came before this wait was consumed
+                throw new InterruptedException(cancel.exception().getMessage());
+            }
             long leftMs = Duration.between(clock.instant(), deadline).toMillis();
             if (leftMs <= 0) {
                 throw new TimeoutException();
@@ -160,6 +163,11 @@ final class StepRunner {
                 }
             }
         }
+    }
+
+    /** Whether the run was told to stop in a way that stops this step: any cancel, or for compensation a lost lease. */
+    private boolean stopped(boolean cancellable) {
+        return cancellable ? cancel.cancelled() : cancel.leaseLost();
     }
 
     /**

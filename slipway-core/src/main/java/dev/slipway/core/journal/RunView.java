@@ -66,7 +66,9 @@ public record RunView(RunRecord run, RunState state, String reason, Map<String, 
                 case ROLLED_BACK -> state = RunState.ROLLED_BACK;
                 case COMPENSATION_FAILED -> {
                     state = RunState.NEEDS_ATTENTION;
-                    reason = reason + "; compensation failed: " + e.get("reason");
+                    // a restore has nothing to compensate: its failure says all (and there may be no earlier reason)
+                    reason = reason == null || run.kind() == RunKind.RESTORE ? e.get("reason")
+                            : reason + "; compensation failed: " + e.get("reason");
                 }
                 case RUN_SUCCEEDED -> state = RunState.SUCCEEDED;
                 case RUN_FAILED -> {

@@ -220,6 +220,41 @@ abstract class JournalContract {
         assertThat(journal.build("app", "c1", List.of("elsewhere"))).isEmpty();
     }
 
+    /** Adds {@code count} runs of {@link #stage} that ended in {@code state}, in one transaction. */
+    private void history(RunState state, int count) {
+        String[] s = store();
+        dev.slipway.core.testing.JournalRows.insertEnded(s[0], s[1], s[2], "app", stage, state, count, t0);
+    }
+
+    /** Finding 7: the release before 250 failed runs is still a release (an old scan read only the newest 200 runs). */
+    @Test
+    void releases_olderThan250FailedRuns_areFound() {
+        RunRecord ok = journal.enqueue("app", stage, "c1", RunKind.DEPLOY, "alice", t0);
+        journal.append(ok.id(), EventType.RUN_SUCCEEDED, null, Map.of(), t0);
+        history(RunState.FAILED, 250);
+
+        assertThat(journal.releases(stage, null, 2)).containsExactly(ok);
+        assertThat(journal.releases(stage, "c1", 1)).containsExactly(ok);
+        assertThat(journal.runs(stage, 300)).hasSize(251);
+    }
+
+    /** Finding 7: slipway_runs_total counts every run ever ended (an old count read the newest 1000, so it could go down). */
+    @Test
+    void metrics_runsTotal_countsBeyondAThousandRuns() {
+        history(RunState.FAILED, 1100);
+        history(RunState.SUCCEEDED, 150);
+        RunRecord latest = journal.enqueue("app", stage, "c1", RunKind.DEPLOY, "alice", t0);
+        journal.append(latest.id(), EventType.RUN_SUCCEEDED, null, Map.of(), t0.plusSeconds(60));
+
+        String text = dev.slipway.core.metrics.RunMetrics.render(journal, "app", stage, RunView.of(latest, journal.events(latest.id())));
+
+        String labels = "{app=\"app\",stage=\"" + stage + "\",result=";
+        assertThat(text).contains("slipway_runs_total" + labels + "\"failed\"} 1100\n")
+                .contains("slipway_runs_total" + labels + "\"succeeded\"} 151\n")
+                .contains("slipway_runs_total" + labels + "\"rolled_back\"} 0\n");
+        assertThat(journal.countByState("app", stage)).containsEntry(RunState.FAILED, 1100L).containsEntry(RunState.SUCCEEDED, 151L);
+    }
+
     @Test
     void open_passwordInTheUrl_isMaskedInTheError() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Journals.open(

@@ -22,6 +22,7 @@ public final class ScriptedTarget implements Target {
 
     private final Map<StepName, Function<StepContext, Outputs>> behaviour = new ConcurrentHashMap<>();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private final List<String> restored = new CopyOnWriteArrayList<>();
     private volatile boolean lastRestoreFlag;
 
     public ScriptedTarget on(StepName step, Function<StepContext, Outputs> what) {
@@ -93,5 +94,16 @@ public final class ScriptedTarget implements Target {
         // unless scripted otherwise, compensation brings back (and has verified) the journal's previous release
         return out.values().containsKey("restored") ? out
                 : Outputs.of("restored", ctx.previousRelease().map(StepContext.Release::runKey).orElse("none"));
+    }
+
+    /** Restores as scripted for {@link StepName#RESTORE} (by default: succeeds); {@link #restored()} lists the ids. */
+    @Override
+    public void restore(StepContext ctx, String id) {
+        call(StepName.RESTORE, ctx);
+        restored.add(id);
+    }
+
+    public List<String> restored() {
+        return List.copyOf(restored);
     }
 }

@@ -10,7 +10,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A target for tests that run Slipway as a separate process and steer it through files in a control directory
@@ -45,16 +48,25 @@ public final class SignalTarget implements Target {
         return Outputs.of(step.id(), "done-" + ctx.runId());
     }
 
+    /**
+     * Waits until another process creates {@code file}: woken by the file system's notice of it (inotify on Linux), and
+     * looking again at least every 50 ms in case a notice is missed (some file systems send none).
+     */
     private static void awaitFile(Path file) {
-        Duration wait = Duration.ofMillis(5);
-        while (!Files.exists(file)) {
-            try {
-                Thread.sleep(wait.toMillis()); // polling a file another process creates; no event to await
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw TargetException.permanent("interrupted while waiting for " + file.getFileName());
+        try (WatchService watch = file.getFileSystem().newWatchService()) {
+            file.getParent().register(watch, StandardWatchEventKinds.ENTRY_CREATE);
+            while (!Files.exists(file)) {
+                WatchKey key = watch.poll(50, TimeUnit.MILLISECONDS);
+                if (key != null) {
+                    key.pollEvents();
+                    key.reset();
+                }
             }
-            wait = wait.multipliedBy(2).compareTo(Duration.ofMillis(50)) > 0 ? Duration.ofMillis(50) : wait.multipliedBy(2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw TargetException.permanent("interrupted while waiting for " + file.getFileName());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
