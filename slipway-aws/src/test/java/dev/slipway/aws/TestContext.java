@@ -33,6 +33,36 @@ final class TestContext implements StepContext {
     }
 
     @Override
+    public String runKey() {
+        return "01jb0test0key0000000000007";
+    }
+
+    @Override
+    public String journalKey() {
+        return "testjournal";
+    }
+
+    @Override
+    public String journalLocation() {
+        return "sqlite:/test/state.db";
+    }
+
+    @Override
+    public java.nio.file.Path sourceDir() {
+        return spec.baseDir();
+    }
+
+    @Override
+    public Optional<String> requestedImage() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<Outputs> earlierBuild() {
+        return Optional.empty();
+    }
+
+    @Override
     public SlipwaySpec spec() {
         return spec;
     }
