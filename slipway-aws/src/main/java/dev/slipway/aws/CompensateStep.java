@@ -60,7 +60,7 @@ final class CompensateStep {
         AwsCalls.call("DescribeTasks of the migration", () -> ecs.describeTasks(b -> b.cluster(service.cluster()).tasks(arns)))
                 .tasks().stream().filter(t -> !"STOPPED".equals(t.lastStatus())).forEach(t -> {
                     AwsCalls.call("StopTask " + t.taskArn(), () -> ecs.stopTask(b -> b.cluster(service.cluster())
-                            .task(t.taskArn()).reason("Slipway: run " + ctx.runId() + " is being rolled back")));
+                            .task(t.taskArn()).reason("Slipway: run " + ctx.runKey() + " is being rolled back")));
                     ctx.log("stopped migration task " + ServiceTasks.id(t.taskArn()));
                 });
     }

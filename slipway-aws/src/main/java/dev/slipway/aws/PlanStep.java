@@ -40,7 +40,7 @@ final class PlanStep {
         lines.add("stop-old: ecs:TagResource (record " + now + "), ecs:UpdateService desiredCount 0 on " + service.where()
                 + ", poll DescribeServices/ListTasks/DescribeTasks until no task runs");
         s.flatMap(x -> StoppedService.fromTags(x.tags())).ifPresent(left -> lines.add("          note: the service carries the "
-                + "record of unfinished run " + left.runId() + ": " + left.taskDefinition() + " x" + left.desiredCount()
+                + "record of unfinished run " + left.runKey() + ": " + left.taskDefinition() + " x" + left.desiredCount()
                 + " is what this deploy treats as the previous version"));
         lines.add("migrate:  " + (ctx.spec().migrations().enabled() ? "ecs:RunTask of the new revision with command "
                 + ctx.spec().migrations().command() + " and the service's network configuration, poll DescribeTasks "

@@ -28,8 +28,8 @@ final class StopOldStep {
         Service s = service.describe();
         Optional<StoppedService> left = StoppedService.fromTags(s.tags());
         StoppedService before = left
-                .map(l -> new StoppedService(l.taskDefinition(), l.desiredCount(), ctx.runId(), ctx.commit()))
-                .orElseGet(() -> new StoppedService(s.taskDefinition(), s.desiredCount(), ctx.runId(), ctx.commit()));
+                .map(l -> new StoppedService(l.taskDefinition(), l.desiredCount(), ctx.runKey(), ctx.commit()))
+                .orElseGet(() -> new StoppedService(s.taskDefinition(), s.desiredCount(), ctx.runKey(), ctx.commit()));
         String source = left.map(l -> describeLeft(ctx, l)).orElse("service");
         service.tag(s.serviceArn(), before.toTags());
         ctx.log("recorded " + service.where() + " as " + before.taskDefinition() + " x" + before.desiredCount()
@@ -45,14 +45,15 @@ final class StopOldStep {
     }
 
     /**
-     * Run ids are only unique within one journal, so a record from "run 1" may be this run's earlier attempt or a run
-     * of a journal that is gone; either way its values are the state before, and this run takes them over.
+     * A record left by this run's own earlier attempt, or by a run that did not finish (another process, a journal that
+     * is gone): either way its values are the state before this run, and this run takes them over.
      */
     private String describeLeft(StepContext ctx, StoppedService left) {
-        ctx.log(service.where() + " carries the stop-old record of run " + left.runId() + " (commit " + left.commit()
-                + "), an attempt that did not finish; its previous state " + left.taskDefinition() + " x"
-                + left.desiredCount() + " is what this run restores on failure and scales back to on success");
-        return "tags of run " + left.runId();
+        String who = left.leftBy(ctx.runKey()) ? "an earlier attempt of this run" : "run " + left.runKey() + " (commit "
+                + left.commit() + "), which did not finish";
+        ctx.log(service.where() + " carries the stop-old record of " + who + "; its previous state " + left.taskDefinition()
+                + " x" + left.desiredCount() + " is what this run restores on failure and scales back to on success");
+        return "tags of run " + left.runKey();
     }
 
     /** What still runs: the service's counts first (cheap), then its tasks that have not stopped. */

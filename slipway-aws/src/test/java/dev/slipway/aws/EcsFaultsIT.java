@@ -46,7 +46,7 @@ class EcsFaultsIT {
                 List.of("Flyway: migrating schema to version 7", "ERROR: relation \"users\" already exists"))));
         proxy.rewrite("DescribeTasks", (request, response) -> {
             response.withArray("tasks").forEach(t -> {
-                if (t.path("startedBy").asText().startsWith("slipway-r") && "STOPPED".equals(t.path("lastStatus").asText())) {
+                if (t.path("startedBy").asText().startsWith("slipway-") && "STOPPED".equals(t.path("lastStatus").asText())) {
                     ((ObjectNode) t).put("stoppedReason", "Essential container in task exited");
                     t.withArray("containers").forEach(c -> ((ObjectNode) c).put("exitCode", 1));
                 }

@@ -198,6 +198,18 @@ final class EcsWorld implements AutoCloseable {
         return admin.ecs().describeTaskDefinition(b -> b.taskDefinition(arn).include(TaskDefinitionField.TAGS)).tags();
     }
 
+    /**
+     * Tasks started with {@code startedBy}, whatever their desired status (moto leaves a task that ran to STOPPED at
+     * desiredStatus RUNNING; AWS would say STOPPED), so both are listed.
+     */
+    List<String> tasksStartedBy(String startedBy) {
+        java.util.Set<String> arns = new java.util.LinkedHashSet<>();
+        for (String status : List.of("RUNNING", "STOPPED")) {
+            arns.addAll(admin.ecs().listTasks(b -> b.cluster(CLUSTER).startedBy(startedBy).desiredStatus(status)).taskArns());
+        }
+        return List.copyOf(arns);
+    }
+
     /** What the awslogs driver would have written for a task's app container. */
     void writeLog(String taskArn, List<String> lines) {
         String stream = LOG_PREFIX + "/app/" + ServiceTasks.id(taskArn);
