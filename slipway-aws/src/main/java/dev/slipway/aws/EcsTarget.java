@@ -36,12 +36,13 @@ final class EcsTarget implements Target {
         this.registerTaskDefinition = new RegisterTaskDefinitionStep(aws.ecs(), settings);
         this.snapshot = new SnapshotStep(aws.rds(), snapshots, settings.poller());
         this.restoreSnapshot = new RestoreSnapshotStep(aws.rds(), snapshots, settings.poller());
-        this.stopOld = new StopOldStep(service, tasks, settings.poller());
+        ReleaseNames releases = new ReleaseNames(aws.ecs());
+        this.stopOld = new StopOldStep(service, tasks, releases, settings.poller());
         this.migrate = new MigrateStep(aws.ecs(), service, new LogTail(aws.logs()), settings);
         this.deploy = new DeployStep(service, rollout);
         this.verify = new VerifyStep(service, rollout, new TargetHealth(aws.elb(), settings.poller()),
                 new HealthUrl(HealthUrl.http(healthClient()), settings.poller()), settings.spec().healthUrl());
-        this.compensate = new CompensateStep(aws.ecs(), service, rollout, restoreSnapshot);
+        this.compensate = new CompensateStep(aws.ecs(), service, rollout, releases, restoreSnapshot);
         this.plan = new PlanStep(aws.ecr(), aws.rds(), service, settings);
     }
 

@@ -3,7 +3,9 @@ package dev.slipway.aws;
 import dev.slipway.core.target.Outputs;
 import dev.slipway.core.target.StepContext;
 import dev.slipway.core.target.TargetException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.Task;
@@ -11,16 +13,19 @@ import software.amazon.awssdk.services.ecs.model.Task;
 /**
  * Records what the service runs (journal outputs and service tags, tags first), scales it to 0 and waits until none
  * of its tasks runs. When the tags already hold a record, a run that died after scaling left it: that record, not
- * the service's present 0, is what came before, and this run takes it over.
+ * the service's present 0, is what came before, and this run takes it over. Outputs {@code previous}: the release that
+ * served (see {@link ReleaseNames}), or {@code none}.
  */
 final class StopOldStep {
     private final EcsService service;
     private final ServiceTasks tasks;
+    private final ReleaseNames releases;
     private final Poller poller;
 
-    StopOldStep(EcsService service, ServiceTasks tasks, Poller poller) {
+    StopOldStep(EcsService service, ServiceTasks tasks, ReleaseNames releases, Poller poller) {
         this.service = service;
         this.tasks = tasks;
+        this.releases = releases;
         this.poller = poller;
     }
 
@@ -41,7 +46,11 @@ final class StopOldStep {
                 + " still runs " + (last == null ? "tasks" : String.join(", ", last)) + " after being scaled to 0; "
                 + "raise timeouts.stop or look at the tasks' stop behaviour (stopTimeout, SIGTERM handling)"));
         ctx.log(service.where() + " is at 0 tasks");
-        return before.toOutputs(source);
+        String previous = releases.of(before.taskDefinition(), before.desiredCount());
+        ctx.log("previous release: " + (previous.equals(ReleaseNames.NONE) ? "none (the service ran no task)" : previous));
+        Map<String, String> out = new LinkedHashMap<>(before.toOutputs(source).values());
+        out.put("previous", previous);
+        return new Outputs(out);
     }
 
     /**

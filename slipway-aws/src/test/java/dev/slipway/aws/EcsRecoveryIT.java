@@ -67,7 +67,8 @@ class EcsRecoveryIT {
         assertThat(run.step("stop-old").orElseThrow().outputs())
                 .containsEntry("previousTaskDefinition", world.initialTaskDefinition)
                 .containsEntry("previousDesiredCount", "2")
-                .containsEntry("source", "tags of run " + deadRunKey);
+                .containsEntry("source", "tags of run " + deadRunKey)
+                .containsEntry("previous", "hello:1");
         assertThat(world.service().desiredCount()).isEqualTo(2);
         assertThat(world.service().taskDefinition()).as("the dead run registered :2; this run registers its own")
                 .endsWith("hello:3");
@@ -92,7 +93,9 @@ class EcsRecoveryIT {
             run = EcsWorld.deploy(engine, COMMIT);
         }
 
-        assertThat(run.state()).isEqualTo(RunState.ROLLED_BACK);
+        assertThat(run.state()).as(run.reason()).isEqualTo(RunState.ROLLED_BACK);
+        assertThat(run.step("stop-old").orElseThrow().outputs()).containsEntry("previous", "hello:1");
+        assertThat(run.step("compensate").orElseThrow().outputs()).containsEntry("restored", "hello:1");
         assertThat(world.service().taskDefinition()).isEqualTo(world.initialTaskDefinition);
         assertThat(world.service().desiredCount()).isEqualTo(2);
         assertThat(world.serviceTags()).doesNotContainKeys(StoppedService.TAG_KEYS.toArray(String[]::new));
