@@ -24,6 +24,8 @@ final class TestContext implements StepContext {
     volatile String key = "01jb0test0key0000000000007";
     volatile String image;
     volatile Outputs earlierBuild;
+    /** The commit's tree; the spec's base directory unless a test says otherwise. */
+    volatile java.nio.file.Path sourceDir;
     private final SlipwaySpec spec;
     private final Instant deadline;
 
@@ -54,7 +56,7 @@ final class TestContext implements StepContext {
 
     @Override
     public java.nio.file.Path sourceDir() {
-        return spec.baseDir();
+        return sourceDir != null ? sourceDir : spec.baseDir();
     }
 
     @Override
