@@ -6,6 +6,7 @@ import dev.slipway.core.target.StepName;
 import dev.slipway.core.target.TargetException;
 import java.util.List;
 import java.util.Optional;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Container;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
@@ -99,14 +100,32 @@ final class MigrateStep {
         if (s.platformVersion() != null) {
             request.platformVersion(s.platformVersion());
         }
-        RunTaskResponse r = AwsCalls.call("RunTask of " + taskDefinition + " in cluster " + service.cluster(),
-                () -> ecs.runTask(request.build()));
+        RunTaskResponse r = runTask(ctx, request, taskDefinition);
         if (r.tasks().isEmpty()) {
             throw TargetException.permanent("RunTask of the migration in cluster " + service.cluster() + " started no task: "
                     + r.failures().stream().map(f -> f.arn() + " " + f.reason() + " " + f.detail()).toList()
                     + "; check the cluster's capacity and the task definition's cpu/memory");
         }
         return r.tasks().get(0).taskArn();
+    }
+
+    /**
+     * RunTask with the run's tags; a policy without {@code ecs:TagResource} on tasks (docs/aws.md before run keys) refuses
+     * the tags, and then the task starts untagged: its startedBy still carries the run key, which is what identifies it.
+     */
+    private RunTaskResponse runTask(StepContext ctx, RunTaskRequest.Builder request, String taskDefinition) {
+        String what = "RunTask of " + taskDefinition + " in cluster " + service.cluster();
+        try {
+            return AwsCalls.call(what, () -> ecs.runTask(request.build()));
+        } catch (TargetException e) {
+            if (!(e.getCause() instanceof AwsServiceException a) || !AwsCalls.code(a).contains("AccessDenied")
+                    || !String.valueOf(a.getMessage()).contains("TagResource")) {
+                throw e;
+            }
+            ctx.log("the migration task starts without tags: " + e.getMessage() + " (allow ecs:TagResource on tasks with "
+                    + "ecs:CreateAction RunTask, see docs/aws.md; its startedBy carries the run key either way)");
+            return AwsCalls.call(what, () -> ecs.runTask(request.tags(List.of()).build()));
+        }
     }
 
     private Task describe(String taskArn) {

@@ -89,13 +89,17 @@ class EcsDeployIT {
     void restore_slipwaySnapshot_createsNewInstanceAndSaysHowToSwitch() {
         SlipwaySpec spec = world.spec(world.moto.endpoint());
         java.util.List<String> lines = new java.util.ArrayList<>();
+        RunView restore;
         try (Engine engine = EcsWorld.engine(spec, EcsWorld.target(spec, images), dir.resolve("state.db"))) {
             RunView run = EcsWorld.deploy(engine, COMMIT);
-            engine.restore(EcsWorld.STAGE, run.step("snapshot").orElseThrow().outputs().get("snapshot"), lines::add);
+            restore = engine.restore(EcsWorld.STAGE, run.step("snapshot").orElseThrow().outputs().get("snapshot"), lines::add);
         }
 
-        assertThat(world.admin.rds().describeDBInstances().dbInstances())
-                .anySatisfy(i -> assertThat(i.dbInstanceIdentifier()).startsWith(EcsWorld.INSTANCE + "-restored-"));
+        assertThat(world.admin.rds().describeDBInstances().dbInstances()).anySatisfy(i -> {
+            assertThat(i.dbInstanceIdentifier()).startsWith(EcsWorld.INSTANCE + "-restored-");
+            assertThat(i.tagList()).anySatisfy(t -> assertThat(t.key() + "=" + t.value())
+                    .isEqualTo("slipway:run-key=" + restore.run().key()));
+        });
         assertThat(String.join("\n", lines)).contains("To point stage staging at it", "ecs.rds-instance to hello-staging-restored-");
     }
 }

@@ -66,6 +66,21 @@ class EcsFaultsIT {
     }
 
     @Test
+    void migration_policyWithoutTaskTagging_startsTheTaskUntaggedAndSucceeds() {
+        proxy.refuse("RunTask", r -> r.path("tags").size() > 0, "AccessDeniedException", r -> "User: arn:aws:iam::123456789012:"
+                + "user/ci is not authorized to perform: ecs:TagResource on resource: arn:aws:ecs:us-east-1:123456789012:task/"
+                + "slipway/* because no identity-based policy allows the ecs:TagResource action");
+
+        RunView run = deploy("20s");
+
+        assertThat(run.state()).as(run.reason()).isEqualTo(RunState.SUCCEEDED);
+        String task = run.step("migrate").orElseThrow().outputs().get("migrationTask");
+        assertThat(world.tasksStartedBy("slipway-" + run.run().key())).containsExactly(task);
+        assertThat(EcsWorld.logs(dir.resolve("state.db"), run.run().id()))
+                .anySatisfy(l -> assertThat(l).contains("the migration task starts without tags", "ecs:CreateAction RunTask"));
+    }
+
+    @Test
     void deploy_circuitBreakerRollback_isFailureAndCompensated() {
         proxy.rewrite("DescribeServices", (request, response) -> {
             response.withArray("services").forEach(s -> {

@@ -112,10 +112,16 @@ final class FaultProxy implements AutoCloseable {
     void immutableImageTags() {
         Set<String> tagged = ConcurrentHashMap.newKeySet();
         java.util.function.Function<ObjectNode, String> key = r -> r.path("repositoryName").asText() + ":" + r.path("imageTag").asText();
-        refusals.computeIfAbsent("PutImage", k -> new CopyOnWriteArrayList<>()).add(new Refusal(r -> tagged.contains(key.apply(r)),
-                "ImageTagAlreadyExistsException", r -> "The image tag '" + r.path("imageTag").asText() + "' already exists in the '"
-                + r.path("repositoryName").asText() + "' repository and cannot be overwritten because the repository is immutable."));
+        refuse("PutImage", r -> tagged.contains(key.apply(r)), "ImageTagAlreadyExistsException", r -> "The image tag '"
+                + r.path("imageTag").asText() + "' already exists in the '" + r.path("repositoryName").asText()
+                + "' repository and cannot be overwritten because the repository is immutable.");
         after("PutImage", call -> tagged.add(key.apply(call.request())));
+    }
+
+    /** Answers JSON calls of {@code operation} that {@code when} accepts with AWS's error {@code type}, unforwarded. */
+    void refuse(String operation, java.util.function.Predicate<ObjectNode> when, String type,
+                java.util.function.Function<ObjectNode, String> message) {
+        refusals.computeIfAbsent(operation, k -> new CopyOnWriteArrayList<>()).add(new Refusal(when, type, message));
     }
 
     void after(String operation, Consumer<Call> hook) {
