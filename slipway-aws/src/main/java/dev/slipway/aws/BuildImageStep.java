@@ -9,11 +9,12 @@ import dev.slipway.images.ImageEngine.BuildRequest;
 import dev.slipway.images.ImageEngine.BuiltImage;
 import dev.slipway.images.ImageEngine.RegistryAuth;
 import dev.slipway.images.ImageRefs;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.AuthorizationData;
@@ -22,36 +23,105 @@ import software.amazon.awssdk.services.ecr.model.RepositoryAlreadyExistsExceptio
 import software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException;
 
 /**
- * Builds the commit's image as the local target does (Docker Engine API, tag {@code app:commit}), makes sure the
- * stage's ECR repository exists, pushes the image there (or to the registry override) and records its digest.
+ * One image per commit, in the stage's ECR repository (or the registry override), recorded by digest. In this order:
+ * the image the requester named ({@code deploy --image}, which must be in the repository); the newest earlier build of
+ * the commit, if its digest is still there; the image the repository has under the commit's tag; only then a build of
+ * the commit's tree ({@link StepContext#sourceDir()}) through the Docker Engine API and a push under that tag.
  */
 final class BuildImageStep {
     private final EcrClient ecr;
+    private final HttpClient registryHttp;
     private final Supplier<ImageEngine> images;
     private final EcsSettings settings;
 
-    BuildImageStep(EcrClient ecr, Supplier<ImageEngine> images, EcsSettings settings) {
+    BuildImageStep(EcrClient ecr, HttpClient registryHttp, Supplier<ImageEngine> images, EcsSettings settings) {
         this.ecr = ecr;
+        this.registryHttp = registryHttp;
         this.images = images;
         this.settings = settings;
     }
 
     Outputs run(StepContext ctx) {
         Repository repo = ensureRepository(ctx);
+        StageImages stored = settings.registryOverride() == null ? new EcrImages(ecr, repo)
+                : new RegistryImages(registryHttp, settings.registryOverride(), repo.repositoryName());
+        String tag = ImageRefs.tag(ctx.commit());
+        if (ctx.requestedImage().isPresent()) {
+            return outputs(stored, repo, requested(ctx, stored, ctx.requestedImage().get()), "requested", null);
+        }
+        String target = stored.reference() + ":" + tag;
+        Optional<String> earlier = earlierBuild(ctx, stored);
+        if (earlier.isPresent()) {
+            return outputs(stored, repo, earlier.get(), "earlier-build", target);
+        }
+        Optional<String> tagged = stored.digestOf(tag);
+        if (tagged.isPresent()) {
+            ctx.log(target + " exists (" + tagged.get() + "): the commit's image is built already; reusing it");
+            return outputs(stored, repo, tagged.get(), "repository-tag", target);
+        }
+        return outputs(stored, repo, buildAndPush(ctx, stored, target), "built", target);
+    }
+
+    private static Outputs outputs(StageImages stored, Repository repo, String digest, String from, String tag) {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("image", stored.reference() + "@" + digest);
+        out.put("digest", digest);
+        if (tag != null) {
+            out.put("tag", tag);
+        }
+        out.put("ecrRepository", repo.repositoryUri());
+        out.put("imageFrom", from);
+        return new Outputs(out);
+    }
+
+    /** The digest of {@code deploy --image REF@sha256:…}, once the stage's repository is seen to hold it. */
+    private static String requested(StepContext ctx, StageImages stored, String ref) {
+        int at = ref.indexOf('@');
+        String digest = at < 0 ? "" : ref.substring(at + 1);
+        if (!digest.matches("sha256:[0-9a-f]{64}")) {
+            throw TargetException.permanent("--image " + ref + " names no digest; give REF@sha256:<64 hex digits>");
+        }
+        if (!stored.has(digest)) {
+            throw TargetException.permanent("--image " + ref + ": repository " + stored.reference() + " has no image "
+                    + digest + ", and the stage's tasks pull from there. Push it there first, or deploy without --image");
+        }
+        ctx.log("deploying the requested image " + stored.reference() + "@" + digest + " (nothing is built)");
+        return digest;
+    }
+
+    private static Optional<String> earlierBuild(StepContext ctx, StageImages stored) {
+        Optional<String> digest = ctx.earlierBuild().flatMap(o -> o.get("digest")).filter(d -> !d.isBlank());
+        if (digest.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!stored.has(digest.get())) {
+            ctx.log("an earlier build of " + ctx.commit() + " made " + digest.get() + ", which " + stored.reference()
+                    + " no longer holds");
+            return Optional.empty();
+        }
+        ctx.log("reusing the earlier build of " + ctx.commit() + ": " + stored.reference() + "@" + digest.get()
+                + " (one image per commit; nothing is built or pushed)");
+        return digest;
+    }
+
+    private String buildAndPush(StepContext ctx, StageImages stored, String target) {
         ImageEngine engine = images.get();
         BuildSpec build = ctx.spec().build();
         Map<String, String> args = new LinkedHashMap<>();
         build.args().forEach((k, v) -> args.put(k, ctx.resolve(v, "build.args." + k)));
-        Path context = ctx.spec().baseDir().resolve(build.context());
-        BuiltImage built = engine.build(new BuildRequest(context, build.dockerfile(), args,
+        BuiltImage built = engine.build(new BuildRequest(ctx.sourceDir().resolve(build.context()), build.dockerfile(), args,
                 ImageRefs.local(ctx.spec().app(), ctx.commit()), labels(ctx)), ctx::log);
-        String repository = settings.registryOverride() == null ? repo.repositoryUri()
-                : settings.registryOverride() + "/" + repo.repositoryName();
-        String target = repository + ":" + ImageRefs.tag(ctx.commit());
         RegistryAuth auth = settings.registryOverride() == null ? ecrAuth() : null;
-        String digest = engine.push(built.ref(), target, auth, ctx::log);
-        return Outputs.of("image", repository + "@" + digest, "digest", digest, "tag", target,
-                "ecrRepository", repo.repositoryUri());
+        try {
+            return engine.push(built.ref(), target, auth, ctx::log);
+        } catch (TargetException e) {
+            // Another run may have pushed the commit meanwhile; an immutable repository then refuses the tag.
+            String tag = ImageRefs.tagOf(target);
+            String pushed = stored.digestOf(tag).orElseThrow(() -> e);
+            ctx.log("push of " + target + " failed (" + e.getMessage() + "), but the repository now has the tag at "
+                    + pushed + ": another run pushed this commit first; using that image");
+            return pushed;
+        }
     }
 
     private Repository ensureRepository(StepContext ctx) {
@@ -64,7 +134,7 @@ final class BuildImageStep {
         });
     }
 
-    private java.util.Optional<Repository> describe(String name) {
+    private Optional<Repository> describe(String name) {
         return AwsCalls.callOrMissing("DescribeRepositories " + name, () -> ecr.describeRepositories(b -> b
                 .repositoryNames(name)).repositories().get(0), RepositoryNotFoundException.class);
     }
@@ -78,8 +148,8 @@ final class BuildImageStep {
         return new RegistryAuth(data.proxyEndpoint(), decoded.substring(0, colon), decoded.substring(colon + 1));
     }
 
+    /** The commit's labels; never the run's or the stage's, so that every build of a commit describes the same image. */
     private static Map<String, String> labels(StepContext ctx) {
-        return Map.of("dev.slipway.app", ctx.spec().app(), "dev.slipway.commit", ctx.commit(),
-                "dev.slipway.stage", ctx.stage().name(), "dev.slipway.run", String.valueOf(ctx.runId()));
+        return Map.of("dev.slipway.app", ctx.spec().app(), "dev.slipway.commit", ctx.commit());
     }
 }

@@ -14,18 +14,21 @@ import software.amazon.awssdk.services.ecs.model.Service;
  * Brings back what stop-old recorded (from the journal, else from the service's tags): stops a migration task that
  * is still running, updates the service to the previous revision and count, waits for that rollout, clears the tags.
  * Restoring the snapshot (after the service is back) makes a new RDS instance and says how to switch; it never
- * switches by itself.
+ * switches by itself. Outputs {@code restored}: the release now serving, its rollout complete (see
+ * {@link ReleaseNames}), or {@code none} when nothing serves.
  */
 final class CompensateStep {
     private final EcsClient ecs;
     private final EcsService service;
     private final Rollout rollout;
+    private final ReleaseNames releases;
     private final RestoreSnapshotStep restore;
 
-    CompensateStep(EcsClient ecs, EcsService service, Rollout rollout, RestoreSnapshotStep restore) {
+    CompensateStep(EcsClient ecs, EcsService service, Rollout rollout, ReleaseNames releases, RestoreSnapshotStep restore) {
         this.ecs = ecs;
         this.service = service;
         this.rollout = rollout;
+        this.releases = releases;
         this.restore = restore;
     }
 
@@ -35,9 +38,7 @@ final class CompensateStep {
         Optional<StoppedService> before = ctx.outputsOf(StepName.STOP_OLD).flatMap(StoppedService::fromOutputs)
                 .or(() -> StoppedService.fromTags(s.tags()));
         if (before.isEmpty()) {
-            ctx.log(service.where() + " was not changed by this run (no stop-old record in the journal or its tags); "
-                    + "nothing to bring back");
-            return Outputs.of("restored", "nothing");
+            return unchanged(ctx, s);
         }
         StoppedService b = before.get();
         service.update(b.taskDefinition(), b.desiredCount());
@@ -47,7 +48,32 @@ final class CompensateStep {
         if (restoreSnapshot) {
             restoreSnapshot(ctx); // after the service is back: a restore makes a new instance and takes minutes
         }
-        return Outputs.of("taskDefinition", b.taskDefinition(), "desiredCount", String.valueOf(b.desiredCount()));
+        String restored = releases.of(b.taskDefinition(), b.desiredCount());
+        if (restored.equals(ReleaseNames.NONE)) {
+            ctx.log(service.where() + " ran no task before this run; it is back at 0 and nothing was brought back");
+        }
+        return Outputs.of("restored", restored, "taskDefinition", b.taskDefinition(),
+                "desiredCount", String.valueOf(b.desiredCount()));
+    }
+
+    /**
+     * No stop-old record in the journal or the tags: stop-old records before it scales, so it changed nothing. What
+     * still runs is what served before; it counts as restored once its rollout is seen complete.
+     */
+    private Outputs unchanged(StepContext ctx, Service s) {
+        String serving = releases.of(s.taskDefinition(), s.desiredCount());
+        boolean ours = ctx.outputsOf(StepName.BUILD).flatMap(o -> o.get("taskDefinition"))
+                .filter(td -> Rollout.sameTaskDefinition(td, s.taskDefinition())).isPresent();
+        if (serving.equals(ReleaseNames.NONE) || ours) {
+            ctx.log(service.where() + " has no stop-old record of this run (journal or tags) and "
+                    + (ours ? "runs this run's revision" : "runs no task") + ": nothing to bring back");
+            return Outputs.of("restored", ReleaseNames.NONE);
+        }
+        ctx.log(service.where() + " was not changed by this run (no stop-old record in the journal or its tags); checking "
+                + "that " + s.taskDefinition() + " x" + s.desiredCount() + " still serves");
+        rollout.await(ctx, s.taskDefinition(), s.desiredCount(), "check of " + s.taskDefinition() + " on " + service.where());
+        return Outputs.of("restored", serving, "taskDefinition", s.taskDefinition(),
+                "desiredCount", String.valueOf(s.desiredCount()));
     }
 
     private void stopMigration(StepContext ctx) {
@@ -60,7 +86,7 @@ final class CompensateStep {
         AwsCalls.call("DescribeTasks of the migration", () -> ecs.describeTasks(b -> b.cluster(service.cluster()).tasks(arns)))
                 .tasks().stream().filter(t -> !"STOPPED".equals(t.lastStatus())).forEach(t -> {
                     AwsCalls.call("StopTask " + t.taskArn(), () -> ecs.stopTask(b -> b.cluster(service.cluster())
-                            .task(t.taskArn()).reason("Slipway: run " + ctx.runId() + " is being rolled back")));
+                            .task(t.taskArn()).reason("Slipway: run " + ctx.runKey() + " is being rolled back")));
                     ctx.log("stopped migration task " + ServiceTasks.id(t.taskArn()));
                 });
     }

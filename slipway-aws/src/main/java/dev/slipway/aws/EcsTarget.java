@@ -32,16 +32,17 @@ final class EcsTarget implements Target {
         ServiceTasks tasks = new ServiceTasks(aws.ecs(), service);
         Rollout rollout = new Rollout(service, tasks, settings.poller());
         this.snapshots = new RdsSnapshots(aws.rds(), settings.spec().rdsInstance());
-        this.buildImage = new BuildImageStep(aws.ecr(), images, settings);
+        this.buildImage = new BuildImageStep(aws.ecr(), registryClient(), images, settings);
         this.registerTaskDefinition = new RegisterTaskDefinitionStep(aws.ecs(), settings);
         this.snapshot = new SnapshotStep(aws.rds(), snapshots, settings.poller());
         this.restoreSnapshot = new RestoreSnapshotStep(aws.rds(), snapshots, settings.poller());
-        this.stopOld = new StopOldStep(service, tasks, settings.poller());
+        ReleaseNames releases = new ReleaseNames(aws.ecs());
+        this.stopOld = new StopOldStep(service, tasks, releases, settings.poller());
         this.migrate = new MigrateStep(aws.ecs(), service, new LogTail(aws.logs()), settings);
         this.deploy = new DeployStep(service, rollout);
         this.verify = new VerifyStep(service, rollout, new TargetHealth(aws.elb(), settings.poller()),
                 new HealthUrl(HealthUrl.http(healthClient()), settings.poller()), settings.spec().healthUrl());
-        this.compensate = new CompensateStep(aws.ecs(), service, rollout, restoreSnapshot);
+        this.compensate = new CompensateStep(aws.ecs(), service, rollout, releases, restoreSnapshot);
         this.plan = new PlanStep(aws.ecr(), aws.rds(), service, settings);
     }
 
@@ -49,6 +50,12 @@ final class EcsTarget implements Target {
     private static HttpClient healthClient() {
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(HealthUrl.REQUEST_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
+    }
+
+    /** For the ecs.registry override's HTTP API (manifest lookups); HTTP/1.1 as Docker's registry speaks it. */
+    private static HttpClient registryClient() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(RegistryImages.REQUEST_TIMEOUT)
+                .build();
     }
 
     /** Build, push and register the task definition: nothing that runs changes, so all of it precedes stop-old. */

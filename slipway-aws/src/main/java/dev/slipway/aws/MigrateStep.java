@@ -6,6 +6,7 @@ import dev.slipway.core.target.StepName;
 import dev.slipway.core.target.TargetException;
 import java.util.List;
 import java.util.Optional;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Container;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
@@ -13,14 +14,17 @@ import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.RunTaskRequest;
 import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
 import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.Tag;
 import software.amazon.awssdk.services.ecs.model.Task;
 
 /**
  * Runs the migration command as a one-off task of the NEW task definition, with the service's network configuration,
  * waits until it has STOPPED and lets the app container's exit code decide. The tail of its CloudWatch log goes into
- * the run log (and into the failure). A repeated attempt finds the task it started by its {@code startedBy}.
+ * the run log (and into the failure). A repeated attempt of the same run finds the task it started by its
+ * {@code startedBy}, which holds the run key: a run of another journal, even with the same number, never matches.
  */
 final class MigrateStep {
+    private static final int STARTED_BY_MAX = 36;
     private final EcsClient ecs;
     private final EcsService service;
     private final LogTail logTail;
@@ -33,11 +37,17 @@ final class MigrateStep {
         this.settings = settings;
     }
 
-    /** The {@code startedBy} of a run's migration task (at most 36 characters). */
+    /**
+     * The {@code startedBy} of a run's migration task: {@code slipway-<run key>}, 34 characters. ECS allows up to 36
+     * letters, digits, '-', '/' and '_', so there is no room for the commit (that goes into the task's tags). A key is
+     * never cut: a shortened one could match another run's task.
+     */
     static String startedBy(StepContext ctx) {
-        String commit = ctx.commit().replaceAll("[^A-Za-z0-9]", "");
-        String s = "slipway-r" + ctx.runId() + "-" + commit.substring(0, Math.min(12, commit.length()));
-        return s.length() > 36 ? s.substring(0, 36) : s;
+        String s = "slipway-" + ctx.runKey();
+        if (s.length() > STARTED_BY_MAX || !s.matches("[A-Za-z0-9_/-]+")) {
+            throw new IllegalStateException("run key " + ctx.runKey() + " does not fit ECS startedBy (bug)");
+        }
+        return s;
     }
 
     Outputs run(StepContext ctx) {
@@ -76,6 +86,7 @@ final class MigrateStep {
         Service s = service.describe();
         RunTaskRequest.Builder request = RunTaskRequest.builder().cluster(service.cluster()).taskDefinition(taskDefinition)
                 .count(1).startedBy(marker)
+                .tags(RunTags.of(ctx).entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList())
                 .overrides(o -> o.containerOverrides(c -> c.name(settings.spec().container())
                         .command(ctx.spec().migrations().command())));
         if (s.networkConfiguration() != null) {
@@ -89,14 +100,32 @@ final class MigrateStep {
         if (s.platformVersion() != null) {
             request.platformVersion(s.platformVersion());
         }
-        RunTaskResponse r = AwsCalls.call("RunTask of " + taskDefinition + " in cluster " + service.cluster(),
-                () -> ecs.runTask(request.build()));
+        RunTaskResponse r = runTask(ctx, request, taskDefinition);
         if (r.tasks().isEmpty()) {
             throw TargetException.permanent("RunTask of the migration in cluster " + service.cluster() + " started no task: "
                     + r.failures().stream().map(f -> f.arn() + " " + f.reason() + " " + f.detail()).toList()
                     + "; check the cluster's capacity and the task definition's cpu/memory");
         }
         return r.tasks().get(0).taskArn();
+    }
+
+    /**
+     * RunTask with the run's tags; a policy without {@code ecs:TagResource} on tasks (docs/aws.md before run keys) refuses
+     * the tags, and then the task starts untagged: its startedBy still carries the run key, which is what identifies it.
+     */
+    private RunTaskResponse runTask(StepContext ctx, RunTaskRequest.Builder request, String taskDefinition) {
+        String what = "RunTask of " + taskDefinition + " in cluster " + service.cluster();
+        try {
+            return AwsCalls.call(what, () -> ecs.runTask(request.build()));
+        } catch (TargetException e) {
+            if (!(e.getCause() instanceof AwsServiceException a) || !AwsCalls.code(a).contains("AccessDenied")
+                    || !String.valueOf(a.getMessage()).contains("TagResource")) {
+                throw e;
+            }
+            ctx.log("the migration task starts without tags: " + e.getMessage() + " (allow ecs:TagResource on tasks with "
+                    + "ecs:CreateAction RunTask, see docs/aws.md; its startedBy carries the run key either way)");
+            return AwsCalls.call(what, () -> ecs.runTask(request.tags(List.of()).build()));
+        }
     }
 
     private Task describe(String taskArn) {

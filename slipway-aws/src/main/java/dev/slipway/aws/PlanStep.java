@@ -30,8 +30,10 @@ final class PlanStep {
         List<String> lines = new ArrayList<>();
         lines.add("ecs target, region " + settings.spec().region() + (settings.spec().endpoint() == null ? ""
                 : ", endpoint " + settings.spec().endpoint()) + "; AWS calls of a deploy:");
-        lines.add("build:    " + repository() + "; build " + ImageRefs.local(ctx.spec().app(), ctx.commit())
-                + ", push it (ECR GetAuthorizationToken), record the digest");
+        lines.add("build:    " + repository() + "; reuse the commit's image if the repository has it (ecr:DescribeImages"
+                + " of a requested digest, an earlier build's digest, tag " + ImageRefs.tag(ctx.commit()) + "), else build "
+                + ImageRefs.local(ctx.spec().app(), ctx.commit()) + " from the commit's tree, push it (ECR "
+                + "GetAuthorizationToken), record the digest");
         lines.add("          ecs:RegisterTaskDefinition " + template(ctx));
         lines.add("snapshot: " + snapshot(ctx));
         Optional<Service> s = attempt(service::describe, lines);
@@ -40,7 +42,7 @@ final class PlanStep {
         lines.add("stop-old: ecs:TagResource (record " + now + "), ecs:UpdateService desiredCount 0 on " + service.where()
                 + ", poll DescribeServices/ListTasks/DescribeTasks until no task runs");
         s.flatMap(x -> StoppedService.fromTags(x.tags())).ifPresent(left -> lines.add("          note: the service carries the "
-                + "record of unfinished run " + left.runId() + ": " + left.taskDefinition() + " x" + left.desiredCount()
+                + "record of unfinished run " + left.runKey() + ": " + left.taskDefinition() + " x" + left.desiredCount()
                 + " is what this deploy treats as the previous version"));
         lines.add("migrate:  " + (ctx.spec().migrations().enabled() ? "ecs:RunTask of the new revision with command "
                 + ctx.spec().migrations().command() + " and the service's network configuration, poll DescribeTasks "
@@ -104,7 +106,7 @@ final class PlanStep {
         try {
             String status = AwsCalls.call("DescribeDBInstances " + instance, () -> rds.describeDBInstances(b -> b
                     .dbInstanceIdentifier(instance))).dbInstances().get(0).dbInstanceStatus();
-            return "rds:CreateDBSnapshot of " + instance + " (now " + status + ") tagged with stage/commit/run, poll until "
+            return "rds:CreateDBSnapshot of " + instance + " (now " + status + ") tagged with stage/commit/run key, poll until "
                     + "available, keep the newest " + ctx.stage().snapshots().keep() + " (rds:DeleteDBSnapshot)";
         } catch (TargetException e) {
             return "rds:CreateDBSnapshot of " + instance + " — PROBLEM: " + e.getMessage();

@@ -16,10 +16,12 @@ import software.amazon.awssdk.services.rds.model.Tag;
 
 /** Slipway's manual RDS snapshots of a stage's instance: found by their tags, never by name alone. */
 final class RdsSnapshots {
-    static final String TAG_STAGE = "slipway:stage";
-    static final String TAG_APP = "slipway:app";
-    static final String TAG_COMMIT = "slipway:commit";
-    static final String TAG_RUN = "slipway:run";
+    static final String TAG_STAGE = RunTags.STAGE;
+    static final String TAG_APP = RunTags.APP;
+    static final String TAG_COMMIT = RunTags.COMMIT;
+    static final String TAG_RUN = RunTags.RUN;
+    static final String TAG_RUN_KEY = RunTags.RUN_KEY;
+    private static final int MAX_ID = 255;
 
     private final RdsClient rds;
     private final String instance;
@@ -33,18 +35,23 @@ final class RdsSnapshots {
         return instance;
     }
 
-    /** The snapshot id of a run: stage, run and commit, within RDS's rules (letters, digits, single hyphens). */
-    static String idFor(String app, String stage, long runId, String commit) {
+    /**
+     * The snapshot id of a run: app, stage, run key and the commit's start, within RDS's rules (a letter first, then
+     * letters, digits and single hyphens, at most 255). The key makes it unique across journals; it is never cut.
+     */
+    static String idFor(String app, String stage, String runKey, String commit) {
         String shortCommit = commit.replaceAll("[^A-Za-z0-9]", "");
-        shortCommit = shortCommit.substring(0, Math.min(12, shortCommit.length()));
-        String id = ("slipway-" + app + "-" + stage + "-r" + runId + (shortCommit.isEmpty() ? "" : "-" + shortCommit))
-                .toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-").replaceAll("-+", "-");
-        return id.length() > 200 ? id.substring(0, 200) : id;
+        shortCommit = shortCommit.substring(0, Math.min(12, shortCommit.length())).toLowerCase(java.util.Locale.ROOT);
+        String tail = "-" + runKey.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]", "")
+                + (shortCommit.isEmpty() ? "" : "-" + shortCommit);
+        String head = ("slipway-" + app + "-" + stage).toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-")
+                .replaceAll("-+", "-");
+        head = head.substring(0, Math.min(head.length(), MAX_ID - tail.length())).replaceAll("-$", "");
+        return head + tail;
     }
 
     static List<Tag> tags(StepContext ctx) {
-        return List.of(tag(TAG_STAGE, ctx.stage().name()), tag(TAG_APP, ctx.spec().app()), tag(TAG_COMMIT, ctx.commit()),
-                tag(TAG_RUN, String.valueOf(ctx.runId())));
+        return RunTags.of(ctx).entrySet().stream().map(e -> tag(e.getKey(), e.getValue())).toList();
     }
 
     Optional<DBSnapshot> find(String id) {

@@ -28,8 +28,7 @@ final class RegisterTaskDefinitionStep {
     Outputs run(StepContext ctx, String image) {
         TaskDefinitionTemplate template = TaskDefinitionTemplate.read(
                 ctx.spec().baseDir().resolve(settings.spec().taskDefinition()));
-        Map<String, String> tags = Map.of("slipway:stage", ctx.stage().name(), "slipway:commit", ctx.commit(),
-                "slipway:run", String.valueOf(ctx.runId()), "slipway:app", ctx.spec().app());
+        Map<String, String> tags = RunTags.of(ctx);
         RegisterTaskDefinitionRequest request = template.render(settings.spec().container(), image,
                 TaskEnvironment.of(ctx), tags);
         TaskDefinition registered = earlierAttempt(template.family(), tags, image).orElseGet(() -> register(request));
@@ -44,7 +43,7 @@ final class RegisterTaskDefinitionStep {
                 () -> ecs.registerTaskDefinition(request)).taskDefinition();
     }
 
-    /** The family's latest revision, if this run already registered it with this image. */
+    /** The family's latest revision, if this run (its key, not its number) already registered it with this image. */
     private Optional<TaskDefinition> earlierAttempt(String family, Map<String, String> tags, String image) {
         DescribeTaskDefinitionResponse latest;
         try {
@@ -55,8 +54,7 @@ final class RegisterTaskDefinitionStep {
             }
             throw AwsCalls.translate("DescribeTaskDefinition of family " + family, e);
         }
-        boolean ours = latest.tags().stream().anyMatch(t -> t.key().equals("slipway:run") && t.value().equals(tags.get("slipway:run")))
-                && latest.tags().stream().anyMatch(t -> t.key().equals("slipway:commit") && t.value().equals(tags.get("slipway:commit")))
+        boolean ours = latest.tags().stream().anyMatch(t -> t.key().equals(RunTags.RUN_KEY) && t.value().equals(tags.get(RunTags.RUN_KEY)))
                 && latest.taskDefinition().containerDefinitions().stream().anyMatch(c -> image.equals(c.image()));
         return ours ? Optional.of(latest.taskDefinition()) : Optional.empty();
     }

@@ -41,7 +41,8 @@ final class RestoreSnapshotStep {
         String target = newIdentifier(snapshots.instance(), ctx);
         AwsCalls.call("RestoreDBInstanceFromDBSnapshot " + id + " into " + target, () -> rds.restoreDBInstanceFromDBSnapshot(b -> {
             b.dbInstanceIdentifier(target).dbSnapshotIdentifier(id)
-                    .tags(t -> t.key("slipway:restored-from").value(id), t -> t.key(RdsSnapshots.TAG_STAGE).value(ctx.stage().name()));
+                    .tags(t -> t.key("slipway:restored-from").value(id), t -> t.key(RdsSnapshots.TAG_STAGE).value(ctx.stage().name()),
+                            t -> t.key(RunTags.RUN_KEY).value(ctx.runKey()));
             if (original.dbInstanceClass() != null) {
                 b.dbInstanceClass(original.dbInstanceClass());
             }

@@ -67,7 +67,8 @@ final class Rollout {
         return a != null && b != null && shortName(a).equals(shortName(b));
     }
 
-    private static String shortName(String taskDefinition) {
+    /** {@code family:revision} of a task definition ARN (or the text as it is). */
+    static String shortName(String taskDefinition) {
         int slash = taskDefinition.lastIndexOf("task-definition/");
         return slash < 0 ? taskDefinition : taskDefinition.substring(slash + "task-definition/".length());
     }

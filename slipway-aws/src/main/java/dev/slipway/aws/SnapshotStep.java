@@ -4,6 +4,7 @@ import dev.slipway.core.target.Outputs;
 import dev.slipway.core.target.StepContext;
 import dev.slipway.core.target.TargetException;
 import java.util.List;
+import java.util.Optional;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBSnapshot;
 
@@ -27,13 +28,14 @@ final class SnapshotStep {
             ctx.log("no ecs.rds-instance configured for stage " + ctx.stage().name() + "; no database snapshot taken");
             return Outputs.of("snapshot", "none");
         }
-        String id = RdsSnapshots.idFor(ctx.spec().app(), ctx.stage().name(), ctx.runId(), ctx.commit());
-        if (snapshots.find(id).isEmpty()) {
+        String id = RdsSnapshots.idFor(ctx.spec().app(), ctx.stage().name(), ctx.runKey(), ctx.commit());
+        Optional<DBSnapshot> earlier = snapshots.find(id);
+        if (earlier.isEmpty()) {
             AwsCalls.call("CreateDBSnapshot " + id + " of instance " + snapshots.instance(), () -> rds.createDBSnapshot(b -> b
                     .dbInstanceIdentifier(snapshots.instance()).dbSnapshotIdentifier(id).tags(RdsSnapshots.tags(ctx))));
             ctx.log("creating RDS snapshot " + id + " of instance " + snapshots.instance());
         } else {
-            ctx.log("RDS snapshot " + id + " exists (an earlier attempt of this run made it)");
+            adopt(ctx, earlier.get());
         }
         DBSnapshot done = poller.until(ctx, () -> snapshots.find(id).orElse(null), s -> available(s, id),
                 last -> TargetException.permanent("RDS snapshot " + id + " of instance " + snapshots.instance()
@@ -42,6 +44,18 @@ final class SnapshotStep {
         ctx.log("RDS snapshot " + id + " is available");
         prune(ctx, id);
         return Outputs.of("snapshot", id, "snapshotArn", String.valueOf(done.dbSnapshotArn()));
+    }
+
+    /** An earlier attempt of this run made the snapshot, unless it carries another key (then it is not ours). */
+    private static void adopt(StepContext ctx, DBSnapshot earlier) {
+        String key = RdsSnapshots.tagsOf(earlier).get(RdsSnapshots.TAG_RUN_KEY);
+        if (!ctx.runKey().equals(key)) {
+            throw TargetException.permanent("RDS snapshot " + earlier.dbSnapshotIdentifier() + " exists but carries run key "
+                    + key + ", not this run's " + ctx.runKey() + ": Slipway does not take it for this run's. Rename or "
+                    + "delete it in the RDS console and deploy again");
+        }
+        ctx.log("RDS snapshot " + earlier.dbSnapshotIdentifier() + " exists with this run's key (an earlier attempt of "
+                + "this run made it)");
     }
 
     private static boolean available(DBSnapshot s, String id) {

@@ -13,10 +13,10 @@ import software.amazon.awssdk.services.ecs.model.Tag;
  *
  * @param taskDefinition the task definition ARN the service ran
  * @param desiredCount   how many tasks it ran
- * @param runId          the run that stopped it
+ * @param runKey         the key of the run that stopped it (a run number, from tags written before keys existed)
  * @param commit         the commit that run was deploying
  */
-record StoppedService(String taskDefinition, int desiredCount, long runId, String commit) {
+record StoppedService(String taskDefinition, int desiredCount, String runKey, String commit) {
     static final String TAG_TASK_DEFINITION = "slipway:previous-task-definition";
     static final String TAG_DESIRED_COUNT = "slipway:previous-desired-count";
     static final String TAG_RUN = "slipway:stopped-by-run";
@@ -25,18 +25,17 @@ record StoppedService(String taskDefinition, int desiredCount, long runId, Strin
 
     Outputs toOutputs(String source) {
         return Outputs.of("previousTaskDefinition", taskDefinition, "previousDesiredCount", String.valueOf(desiredCount),
-                "stoppedByRun", String.valueOf(runId), "source", source);
+                "stoppedByRun", runKey, "source", source);
     }
 
     static Optional<StoppedService> fromOutputs(Outputs out) {
         return out.get("previousTaskDefinition").map(td -> new StoppedService(td,
-                Integer.parseInt(out.require("previousDesiredCount")),
-                Long.parseLong(out.get("stoppedByRun").orElse("0")), ""));
+                Integer.parseInt(out.require("previousDesiredCount")), out.get("stoppedByRun").orElse("?"), ""));
     }
 
     Map<String, String> toTags() {
         return Map.of(TAG_TASK_DEFINITION, taskDefinition, TAG_DESIRED_COUNT, String.valueOf(desiredCount),
-                TAG_RUN, String.valueOf(runId), TAG_COMMIT, commit.isEmpty() ? "-" : commit);
+                TAG_RUN, runKey, TAG_COMMIT, commit.isEmpty() ? "-" : commit);
     }
 
     /** The record a run left on the service, if one did (and it is readable). */
@@ -48,8 +47,12 @@ record StoppedService(String taskDefinition, int desiredCount, long runId, Strin
         if (td == null || count == null || !count.matches("\\d{1,6}")) {
             return Optional.empty();
         }
-        String run = byKey.getOrDefault(TAG_RUN, "0");
-        return Optional.of(new StoppedService(td, Integer.parseInt(count), run.matches("\\d{1,18}") ? Long.parseLong(run) : 0,
+        return Optional.of(new StoppedService(td, Integer.parseInt(count), byKey.getOrDefault(TAG_RUN, "?"),
                 byKey.getOrDefault(TAG_COMMIT, "-")));
+    }
+
+    /** Whether the run with {@code key} left this record (an earlier attempt of that run). */
+    boolean leftBy(String key) {
+        return runKey.equals(key);
     }
 }

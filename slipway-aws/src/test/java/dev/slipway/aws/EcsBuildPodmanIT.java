@@ -3,6 +3,8 @@ package dev.slipway.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.core.engine.Engine;
+import dev.slipway.core.journal.RunKind;
+import dev.slipway.core.journal.RunRequest;
 import dev.slipway.core.journal.RunState;
 import dev.slipway.core.journal.RunView;
 import dev.slipway.core.spec.EcsSpec;
@@ -61,6 +63,81 @@ class EcsBuildPodmanIT {
             assertThat(manifest.statusCode()).as("the registry has the recorded digest").isEqualTo(200);
             assertThat(world.taskDefinition(world.service().taskDefinition()).containerDefinitions().get(0).image())
                     .isEqualTo(REGISTRY + "/hello@" + digest);
+        }
+    }
+
+    @Test
+    void deploy_sameCommitFromAFreshJournalThenByDigest_findsTheImageInTheRegistryAndBuildsNothing() throws Exception {
+        ImageEngine real = engineOrSkip();
+        registryOrSkip();
+        CountingEngine images = new CountingEngine(real);
+        try (EcsWorld world = EcsWorld.create(dir); real) {
+            Files.writeString(dir.resolve("Containerfile"), "FROM " + System.getenv().getOrDefault("SLIPWAY_JRE_IMAGE",
+                    "localhost/slipway-jre:17") + "\nCOPY Containerfile /Containerfile\n");
+            SlipwaySpec spec = world.spec(world.moto.endpoint());
+            spec = new SlipwaySpec(spec.app(), spec.baseDir(), new dev.slipway.core.spec.BuildSpec(".", "Containerfile",
+                    Map.of(), null), spec.migrations(), spec.health(), spec.timeouts(), spec.stages(), spec.state(), spec.metrics());
+            EcsSpec ecs = spec.stage(EcsWorld.STAGE).orElseThrow().ecs();
+            String commit = "c0ffee" + System.nanoTime();
+            RunView first = deploy(spec, ecs, images, dir.resolve("first.db"), new RunRequest("hello", EcsWorld.STAGE, commit,
+                    RunKind.DEPLOY, "test"));
+            RunView second = deploy(spec, ecs, images, dir.resolve("second.db"), new RunRequest("hello", EcsWorld.STAGE, commit,
+                    RunKind.DEPLOY, "test"));
+            String digest = first.step("build").orElseThrow().outputs().get("digest");
+            RunView byDigest = deploy(spec, ecs, images, dir.resolve("second.db"), new RunRequest("hello", EcsWorld.STAGE,
+                    "other" + commit, RunKind.DEPLOY, "test", "elsewhere/hello@" + digest, null));
+            RunView missing = deploy(spec, ecs, images, dir.resolve("second.db"), new RunRequest("hello", EcsWorld.STAGE,
+                    "missing" + commit, RunKind.DEPLOY, "test", "hello@sha256:" + "0".repeat(64), null));
+
+            assertThat(first.state()).as(first.reason()).isEqualTo(RunState.SUCCEEDED);
+            assertThat(second.state()).as(second.reason()).isEqualTo(RunState.SUCCEEDED);
+            assertThat(images.builds).as("builds").isEqualTo(1);
+            assertThat(second.step("build").orElseThrow().outputs()).containsEntry("digest", digest)
+                    .containsEntry("imageFrom", "repository-tag");
+            assertThat(byDigest.state()).as(byDigest.reason()).isEqualTo(RunState.SUCCEEDED);
+            assertThat(byDigest.step("build").orElseThrow().outputs()).containsEntry("image", REGISTRY + "/hello@" + digest)
+                    .containsEntry("imageFrom", "requested");
+            assertThat(missing.state()).isEqualTo(RunState.FAILED);
+            assertThat(missing.reason()).contains("has no image sha256:" + "0".repeat(64));
+            assertThat(images.builds).as("builds").isEqualTo(1);
+        }
+    }
+
+    private static RunView deploy(SlipwaySpec spec, EcsSpec ecs, ImageEngine images, Path journal, RunRequest request) {
+        EcsTarget target = new EcsTarget(EcsSettings.of(ecs).withRegistryOverride(REGISTRY),
+                AwsClients.create(ecs, EcsWorld.CREDENTIALS), () -> images);
+        try (Engine engine = EcsWorld.engine(spec, target, journal)) {
+            return engine.run(engine.request(request).id(), dev.slipway.core.engine.RunListener.NONE);
+        }
+    }
+
+    /** The real engine, counting builds. */
+    private static final class CountingEngine implements ImageEngine {
+        private final ImageEngine real;
+        volatile int builds;
+
+        CountingEngine(ImageEngine real) {
+            this.real = real;
+        }
+
+        @Override
+        public BuiltImage build(BuildRequest request, java.util.function.Consumer<String> log) {
+            builds++;
+            return real.build(request, log);
+        }
+
+        @Override
+        public String push(String image, String targetRef, RegistryAuth auth, java.util.function.Consumer<String> log) {
+            return real.push(image, targetRef, auth, log);
+        }
+
+        @Override
+        public boolean exists(String ref) {
+            return real.exists(ref);
+        }
+
+        @Override
+        public void close() {
         }
     }
 

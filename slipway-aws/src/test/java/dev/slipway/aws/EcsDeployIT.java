@@ -47,8 +47,9 @@ class EcsDeployIT {
         assertThat(run.state()).as(run.reason()).isEqualTo(RunState.SUCCEEDED);
         Map<String, String> build = run.step("build").orElseThrow().outputs();
         String digest = build.get("digest");
-        assertThat(build.get("image")).isEqualTo("registry.test:5000/hello@" + digest);
-        assertThat(images.pushed).containsExactly("registry.test:5000/hello:" + COMMIT);
+        String repository = world.repositoryUri();
+        assertThat(build.get("image")).isEqualTo(repository + "@" + digest);
+        assertThat(images.pushed).containsExactly(repository + ":" + COMMIT);
 
         Service service = world.service();
         assertThat(service.taskDefinition()).isEqualTo(build.get("taskDefinition")).endsWith("task-definition/hello:2");
@@ -57,7 +58,7 @@ class EcsDeployIT {
         assertThat(world.serviceTags()).as("stop-old record removed after verify").doesNotContainKeys(StoppedService.TAG_KEYS.toArray(String[]::new));
 
         ContainerDefinition app = world.taskDefinition(service.taskDefinition()).containerDefinitions().get(0);
-        assertThat(app.image()).isEqualTo("registry.test:5000/hello@" + digest);
+        assertThat(app.image()).isEqualTo(repository + "@" + digest);
         Map<String, String> env = app.environment().stream().collect(Collectors.toMap(KeyValuePair::name, KeyValuePair::value));
         assertThat(env).containsEntry("STAGE", "staging").containsEntry("GREETING", "hi").containsEntry("FROM_TEMPLATE", "yes")
                 .containsEntry("APP_VERSION", COMMIT);
@@ -88,13 +89,17 @@ class EcsDeployIT {
     void restore_slipwaySnapshot_createsNewInstanceAndSaysHowToSwitch() {
         SlipwaySpec spec = world.spec(world.moto.endpoint());
         java.util.List<String> lines = new java.util.ArrayList<>();
+        RunView restore;
         try (Engine engine = EcsWorld.engine(spec, EcsWorld.target(spec, images), dir.resolve("state.db"))) {
             RunView run = EcsWorld.deploy(engine, COMMIT);
-            engine.restore(EcsWorld.STAGE, run.step("snapshot").orElseThrow().outputs().get("snapshot"), lines::add);
+            restore = engine.restore(EcsWorld.STAGE, run.step("snapshot").orElseThrow().outputs().get("snapshot"), lines::add);
         }
 
-        assertThat(world.admin.rds().describeDBInstances().dbInstances())
-                .anySatisfy(i -> assertThat(i.dbInstanceIdentifier()).startsWith(EcsWorld.INSTANCE + "-restored-"));
+        assertThat(world.admin.rds().describeDBInstances().dbInstances()).anySatisfy(i -> {
+            assertThat(i.dbInstanceIdentifier()).startsWith(EcsWorld.INSTANCE + "-restored-");
+            assertThat(i.tagList()).anySatisfy(t -> assertThat(t.key() + "=" + t.value())
+                    .isEqualTo("slipway:run-key=" + restore.run().key()));
+        });
         assertThat(String.join("\n", lines)).contains("To point stage staging at it", "ecs.rds-instance to hello-staging-restored-");
     }
 }

@@ -46,7 +46,7 @@ class EcsFaultsIT {
                 List.of("Flyway: migrating schema to version 7", "ERROR: relation \"users\" already exists"))));
         proxy.rewrite("DescribeTasks", (request, response) -> {
             response.withArray("tasks").forEach(t -> {
-                if (t.path("startedBy").asText().startsWith("slipway-r") && "STOPPED".equals(t.path("lastStatus").asText())) {
+                if (t.path("startedBy").asText().startsWith("slipway-") && "STOPPED".equals(t.path("lastStatus").asText())) {
                     ((ObjectNode) t).put("stoppedReason", "Essential container in task exited");
                     t.withArray("containers").forEach(c -> ((ObjectNode) c).put("exitCode", 1));
                 }
@@ -63,6 +63,21 @@ class EcsFaultsIT {
         assertThat(EcsWorld.logs(dir.resolve("state.db"), run.run().id()))
                 .contains("migration | ERROR: relation \"users\" already exists");
         assertOnPreviousRevision();
+    }
+
+    @Test
+    void migration_policyWithoutTaskTagging_startsTheTaskUntaggedAndSucceeds() {
+        proxy.refuse("RunTask", r -> r.path("tags").size() > 0, "AccessDeniedException", r -> "User: arn:aws:iam::123456789012:"
+                + "user/ci is not authorized to perform: ecs:TagResource on resource: arn:aws:ecs:us-east-1:123456789012:task/"
+                + "slipway/* because no identity-based policy allows the ecs:TagResource action");
+
+        RunView run = deploy("20s");
+
+        assertThat(run.state()).as(run.reason()).isEqualTo(RunState.SUCCEEDED);
+        String task = run.step("migrate").orElseThrow().outputs().get("migrationTask");
+        assertThat(world.tasksStartedBy("slipway-" + run.run().key())).containsExactly(task);
+        assertThat(EcsWorld.logs(dir.resolve("state.db"), run.run().id()))
+                .anySatisfy(l -> assertThat(l).contains("the migration task starts without tags", "ecs:CreateAction RunTask"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.core.engine.Engine;
+import dev.slipway.core.journal.RunKeys;
 import dev.slipway.core.journal.RunState;
 import dev.slipway.core.journal.RunView;
 import dev.slipway.core.spec.SlipwaySpec;
@@ -29,6 +30,7 @@ class EcsRecoveryIT {
     Path dir;
     EcsWorld world;
     Process dead;
+    String deadRunKey;
 
     @BeforeEach
     void setUp() throws IOException, InterruptedException {
@@ -41,6 +43,8 @@ class EcsRecoveryIT {
                     assertThat(world.serviceTags()).containsKey(StoppedService.TAG_RUN);
                 });
         dead.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no compensation
+        deadRunKey = world.serviceTags().get(StoppedService.TAG_RUN);
+        assertThat(RunKeys.isKey(deadRunKey)).as("the dead run's record names it by key: " + deadRunKey).isTrue();
         assertThat(world.service().desiredCount()).as("left at 0 by the dead run").isZero();
     }
 
@@ -63,9 +67,11 @@ class EcsRecoveryIT {
         assertThat(run.step("stop-old").orElseThrow().outputs())
                 .containsEntry("previousTaskDefinition", world.initialTaskDefinition)
                 .containsEntry("previousDesiredCount", "2")
-                .containsEntry("source", "tags of run 1");
+                .containsEntry("source", "tags of run " + deadRunKey)
+                .containsEntry("previous", "hello:1");
         assertThat(world.service().desiredCount()).isEqualTo(2);
-        assertThat(world.service().taskDefinition()).endsWith("hello:2");
+        assertThat(world.service().taskDefinition()).as("the dead run registered :2; this run registers its own")
+                .endsWith("hello:3");
         assertThat(world.serviceTags()).doesNotContainKeys(StoppedService.TAG_KEYS.toArray(String[]::new));
         assertThat(String.join("\n", EcsWorld.logs(journal, run.run().id()))).contains("did not finish");
     }
@@ -87,7 +93,9 @@ class EcsRecoveryIT {
             run = EcsWorld.deploy(engine, COMMIT);
         }
 
-        assertThat(run.state()).isEqualTo(RunState.ROLLED_BACK);
+        assertThat(run.state()).as(run.reason()).isEqualTo(RunState.ROLLED_BACK);
+        assertThat(run.step("stop-old").orElseThrow().outputs()).containsEntry("previous", "hello:1");
+        assertThat(run.step("compensate").orElseThrow().outputs()).containsEntry("restored", "hello:1");
         assertThat(world.service().taskDefinition()).isEqualTo(world.initialTaskDefinition);
         assertThat(world.service().desiredCount()).isEqualTo(2);
         assertThat(world.serviceTags()).doesNotContainKeys(StoppedService.TAG_KEYS.toArray(String[]::new));

@@ -11,7 +11,6 @@ import dev.slipway.core.spec.EcsSpec;
 import dev.slipway.core.spec.SlipwaySpec;
 import dev.slipway.core.spec.SpecLoader;
 import dev.slipway.core.target.Target;
-import dev.slipway.images.ImageEngine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -161,10 +160,12 @@ final class EcsWorld implements AutoCloseable {
         return spec(endpoint, "20s");
     }
 
-    static EcsTarget target(SlipwaySpec spec, ImageEngine images) {
+    /** The stage's target on {@code spec}'s endpoint, pushing images to ECR there through {@code images}. */
+    static EcsTarget target(SlipwaySpec spec, FakeImageEngine images) {
         EcsSpec ecs = spec.stage(STAGE).orElseThrow().ecs();
-        return new EcsTarget(EcsSettings.of(ecs).withRegistryOverride("registry.test:5000"),
-                AwsClients.create(ecs, CREDENTIALS), () -> images);
+        AwsClients aws = AwsClients.create(ecs, CREDENTIALS);
+        images.pushInto(aws.ecr());
+        return new EcsTarget(EcsSettings.of(ecs), aws, () -> images);
     }
 
     static Engine engine(SlipwaySpec spec, Target target, Path journal) {
@@ -179,6 +180,11 @@ final class EcsWorld implements AutoCloseable {
 
     static List<String> logs(Path journal, long runId) {
         return Journals.open("jdbc:sqlite:" + journal, null, null).logs(runId).stream().map(LogLine::line).toList();
+    }
+
+    /** The URI of the ECR repository the stage's images go to (the build step creates it). */
+    String repositoryUri() {
+        return admin.ecr().describeRepositories(b -> b.repositoryNames("hello")).repositories().get(0).repositoryUri();
     }
 
     Service service() {
@@ -196,6 +202,18 @@ final class EcsWorld implements AutoCloseable {
 
     List<Tag> taskDefinitionTags(String arn) {
         return admin.ecs().describeTaskDefinition(b -> b.taskDefinition(arn).include(TaskDefinitionField.TAGS)).tags();
+    }
+
+    /**
+     * Tasks started with {@code startedBy}, whatever their desired status (moto leaves a task that ran to STOPPED at
+     * desiredStatus RUNNING; AWS would say STOPPED), so both are listed.
+     */
+    List<String> tasksStartedBy(String startedBy) {
+        java.util.Set<String> arns = new java.util.LinkedHashSet<>();
+        for (String status : List.of("RUNNING", "STOPPED")) {
+            arns.addAll(admin.ecs().listTasks(b -> b.cluster(CLUSTER).startedBy(startedBy).desiredStatus(status)).taskArns());
+        }
+        return List.copyOf(arns);
     }
 
     /** What the awslogs driver would have written for a task's app container. */

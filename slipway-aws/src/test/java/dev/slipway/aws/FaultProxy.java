@@ -46,6 +46,10 @@ final class FaultProxy implements AutoCloseable {
         String apply(String request, String response);
     }
 
+    /** Answers a JSON call with AWS's error {@code type} instead of forwarding it, when {@code when} accepts the request. */
+    private record Refusal(java.util.function.Predicate<ObjectNode> when, String type, java.util.function.Function<ObjectNode, String> message) {
+    }
+
     /** A call that went through, as the after-hooks see it. */
     record Call(String operation, ObjectNode request, ObjectNode response) {
     }
@@ -58,6 +62,7 @@ final class FaultProxy implements AutoCloseable {
     private final Map<String, List<Rewrite>> rewrites = new ConcurrentHashMap<>();
     private final Map<String, List<XmlRewrite>> xmlRewrites = new ConcurrentHashMap<>();
     private final Map<String, List<Consumer<Call>>> hooks = new ConcurrentHashMap<>();
+    private final Map<String, List<Refusal>> refusals = new ConcurrentHashMap<>();
     private final Random random = new Random(42);
     private final AtomicInteger throttled = new AtomicInteger();
     private volatile double throttleRate;
@@ -99,6 +104,26 @@ final class FaultProxy implements AutoCloseable {
         xmlRewrites.computeIfAbsent(operation, k -> new CopyOnWriteArrayList<>()).add(rewrite);
     }
 
+    /**
+     * ECR with tag immutability: a PutImage of a tag that a PutImage through this proxy already set is refused with
+     * {@code ImageTagAlreadyExistsException}, as ECR refuses it (moto answers ImageAlreadyExistsException instead, and
+     * only for repositories created IMMUTABLE).
+     */
+    void immutableImageTags() {
+        Set<String> tagged = ConcurrentHashMap.newKeySet();
+        java.util.function.Function<ObjectNode, String> key = r -> r.path("repositoryName").asText() + ":" + r.path("imageTag").asText();
+        refuse("PutImage", r -> tagged.contains(key.apply(r)), "ImageTagAlreadyExistsException", r -> "The image tag '"
+                + r.path("imageTag").asText() + "' already exists in the '" + r.path("repositoryName").asText()
+                + "' repository and cannot be overwritten because the repository is immutable.");
+        after("PutImage", call -> tagged.add(key.apply(call.request())));
+    }
+
+    /** Answers JSON calls of {@code operation} that {@code when} accepts with AWS's error {@code type}, unforwarded. */
+    void refuse(String operation, java.util.function.Predicate<ObjectNode> when, String type,
+                java.util.function.Function<ObjectNode, String> message) {
+        refusals.computeIfAbsent(operation, k -> new CopyOnWriteArrayList<>()).add(new Refusal(when, type, message));
+    }
+
     void after(String operation, Consumer<Call> hook) {
         hooks.computeIfAbsent(operation, k -> new CopyOnWriteArrayList<>()).add(hook);
     }
@@ -117,6 +142,9 @@ final class FaultProxy implements AutoCloseable {
             if (shouldThrottle()) {
                 throttled.incrementAndGet();
                 throttle(exchange, target != null);
+                return;
+            }
+            if (target != null && refuse(exchange, operation, body)) {
                 return;
             }
             HttpResponse<byte[]> response = forward(exchange, body);
@@ -166,6 +194,19 @@ final class FaultProxy implements AutoCloseable {
             }
         });
         return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private boolean refuse(HttpExchange exchange, String operation, byte[] body) throws IOException {
+        ObjectNode request = (ObjectNode) JSON.readTree(body.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : body);
+        for (Refusal r : refusals.getOrDefault(operation, List.of())) {
+            if (r.when().test(request)) {
+                exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
+                ObjectNode error = JSON.createObjectNode().put("__type", r.type()).put("message", r.message().apply(request));
+                send(exchange, 400, JSON.writeValueAsBytes(error));
+                return true;
+            }
+        }
+        return false;
     }
 
     /** AWS's throttling answer in the protocol of the call: JSON for ECS/ECR/Logs, query XML for RDS. */

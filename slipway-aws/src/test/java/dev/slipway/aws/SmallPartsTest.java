@@ -16,7 +16,8 @@ import software.amazon.awssdk.services.ecs.model.Tag;
 class SmallPartsTest {
     @Test
     void stoppedService_throughTags_roundTrips() {
-        StoppedService s = new StoppedService("arn:aws:ecs:eu-west-1:1:task-definition/web:7", 3, 12, "abc");
+        StoppedService s = new StoppedService("arn:aws:ecs:eu-west-1:1:task-definition/web:7", 3,
+                "01jb0test0key0000000000007", "abc");
         List<Tag> tags = s.toTags().entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
         assertThat(StoppedService.fromTags(tags)).contains(s);
         assertThat(StoppedService.fromOutputs(s.toOutputs("service")).orElseThrow().desiredCount()).isEqualTo(3);
@@ -39,9 +40,27 @@ class SmallPartsTest {
     }
 
     @Test
-    void rdsSnapshotId_followsRdsRules() {
-        assertThat(RdsSnapshots.idFor("Hello_App", "staging", 42, "0123456789abcdef0123"))
-                .isEqualTo("slipway-hello-app-staging-r42-0123456789ab").matches("[a-z][a-z0-9-]*[a-z0-9]").doesNotContain("--");
+    void rdsSnapshotId_followsRdsRulesAndCarriesTheRunKey() {
+        assertThat(RdsSnapshots.idFor("Hello_App", "staging", "01jb0test0key0000000000007", "0123456789ABCDEF0123"))
+                .isEqualTo("slipway-hello-app-staging-01jb0test0key0000000000007-0123456789ab")
+                .matches("[a-z][a-z0-9-]*[a-z0-9]").doesNotContain("--");
+    }
+
+    @Test
+    void rdsSnapshotId_longAppAndStage_cutsThemButNeverTheKey() {
+        String id = RdsSnapshots.idFor("a".repeat(200), "s-".repeat(40), "01jb0test0key0000000000007", "abc");
+
+        assertThat(id).hasSizeLessThanOrEqualTo(255).endsWith("-01jb0test0key0000000000007-abc")
+                .matches("[a-z][a-z0-9-]*[a-z0-9]").doesNotContain("--");
+    }
+
+    @Test
+    void migrationStartedBy_isTheRunKeyWithinEcsLimit() {
+        TestContext ctx = new TestContext(new dev.slipway.core.spec.SpecLoader(java.util.Set.of("ecs"))
+                .parse(PollerTest.SPEC, "slipway.yml", java.nio.file.Path.of("/p")), java.time.Duration.ofSeconds(5));
+
+        assertThat(MigrateStep.startedBy(ctx)).isEqualTo("slipway-" + ctx.runKey()).hasSizeLessThanOrEqualTo(36)
+                .matches("[A-Za-z0-9_/-]+");
     }
 
     @Test

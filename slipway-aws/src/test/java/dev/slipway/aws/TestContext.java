@@ -19,6 +19,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class TestContext implements StepContext {
     final List<String> logs = new CopyOnWriteArrayList<>();
     final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    /** Outputs of this run's steps that "succeeded": what {@link #outputsOf} answers. */
+    final Map<StepName, Outputs> outputs = new java.util.concurrent.ConcurrentHashMap<>();
+    volatile String key = "01jb0test0key0000000000007";
+    volatile String image;
+    volatile Outputs earlierBuild;
+    /** The commit's tree; the spec's base directory unless a test says otherwise. */
+    volatile java.nio.file.Path sourceDir;
     private final SlipwaySpec spec;
     private final Instant deadline;
 
@@ -34,7 +41,7 @@ final class TestContext implements StepContext {
 
     @Override
     public String runKey() {
-        return "01jb0test0key0000000000007";
+        return key;
     }
 
     @Override
@@ -49,17 +56,17 @@ final class TestContext implements StepContext {
 
     @Override
     public java.nio.file.Path sourceDir() {
-        return spec.baseDir();
+        return sourceDir != null ? sourceDir : spec.baseDir();
     }
 
     @Override
     public Optional<String> requestedImage() {
-        return Optional.empty();
+        return Optional.ofNullable(image);
     }
 
     @Override
     public Optional<Outputs> earlierBuild() {
-        return Optional.empty();
+        return Optional.ofNullable(earlierBuild);
     }
 
     @Override
@@ -89,7 +96,7 @@ final class TestContext implements StepContext {
 
     @Override
     public Optional<Outputs> outputsOf(StepName step) {
-        return Optional.empty();
+        return Optional.ofNullable(outputs.get(step));
     }
 
     @Override

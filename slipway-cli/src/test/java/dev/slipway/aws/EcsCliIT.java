@@ -3,6 +3,7 @@ package dev.slipway.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.dockerjava.api.DockerClient;
+import dev.slipway.core.journal.RunKeys;
 import dev.slipway.images.DockerClients;
 import java.io.IOException;
 import java.net.URI;
@@ -20,6 +21,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.ecs.model.Tag;
+import software.amazon.awssdk.services.rds.model.DBSnapshot;
 
 /**
  * The ecs target as a user drives it: the real {@code slipway} command line (a separate JVM) with a slipway.yml that
@@ -91,7 +94,71 @@ class EcsCliIT {
         assertThat(world.service().desiredCount()).as("the previous desired count again").isEqualTo(countBefore).isPositive();
     }
 
+    /**
+     * Issue 8, finding 1, through the command line: the journal (.slipway/) is deleted between two deploys of one commit,
+     * so both runs are "run 1". The second must still take its own snapshot and run the migration of its own revision,
+     * not take the first run's for its own. The project is a git repository with the commit, so the test holds whether
+     * the CLI builds from the checkout or from the commit's git objects.
+     */
+    @Test
+    void deploySameCommitAfterTheJournalWasDeleted_takesANewSnapshotAndRunsTheMigrationAgain() throws Exception {
+        String sha = commitProject();
+
+        Result first = slipway("deploy", "staging", "--commit", sha);
+        assertThat(first.code()).as(first.output()).isZero();
+        deleteTree(dir.resolve(".slipway"));
+        Result second = slipway("deploy", "staging", "--commit", sha);
+
+        assertThat(second.code()).as(second.output()).isZero();
+        assertThat(second.output()).contains("run 1 (staging, ").doesNotContain("earlier attempt");
+        List<DBSnapshot> snapshots = world.admin.rds().describeDBSnapshots(b -> b.dbInstanceIdentifier(EcsWorld.INSTANCE)
+                .snapshotType("manual")).dbSnapshots();
+        assertThat(snapshots).extracting(DBSnapshot::dbSnapshotIdentifier).as("one snapshot per run").hasSize(2)
+                .doesNotHaveDuplicates();
+        List<String> keys = snapshots.stream().map(s -> RdsSnapshots.tagsOf(s).get(RdsSnapshots.TAG_RUN_KEY)).toList();
+        assertThat(keys).doesNotHaveDuplicates().allSatisfy(k -> assertThat(RunKeys.isKey(k)).as(k).isTrue());
+
+        String revision = world.service().taskDefinition();
+        assertThat(revision).as("the second run's own revision").endsWith(":3");
+        String secondKey = world.taskDefinitionTags(revision).stream().filter(t -> t.key().equals("slipway:run-key"))
+                .map(Tag::value).findFirst().orElseThrow();
+        String firstKey = keys.stream().filter(k -> !k.equals(secondKey)).findFirst().orElseThrow();
+        assertThat(keys).contains(secondKey);
+        List<String> secondMigration = world.tasksStartedBy("slipway-" + secondKey);
+        List<String> firstMigration = world.tasksStartedBy("slipway-" + firstKey);
+        assertThat(secondMigration).as("a RunTask of the second run").hasSize(1).doesNotContainAnyElementsOf(firstMigration);
+        assertThat(firstMigration).hasSize(1);
+        assertThat(world.admin.ecs().describeTasks(b -> b.cluster(EcsWorld.CLUSTER).tasks(secondMigration)).tasks().get(0)
+                .taskDefinitionArn()).isEqualTo(revision);
+    }
+
     record Result(int code, String output) {
+    }
+
+    /** Makes the project directory a git repository whose HEAD holds the project as it is; returns the commit. */
+    private String commitProject() throws Exception {
+        Files.writeString(dir.resolve(".gitignore"), ".slipway/\n*.out\n");
+        git("init", "-q");
+        git("add", "-A");
+        git("-c", "user.name=Slipway Test", "-c", "user.email=test@slipway.invalid", "commit", "-q", "-m", "hello");
+        return git("rev-parse", "HEAD").strip();
+    }
+
+    private String git(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("git"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as("git " + String.join(" ", args) + ": " + out).isZero();
+        return out;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     private Result slipway(String... args) throws Exception {
