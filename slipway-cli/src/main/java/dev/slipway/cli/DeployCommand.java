@@ -16,10 +16,11 @@ final class DeployCommand extends StageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Interrupts interrupts = Interrupts.install(err());
         boolean json = project.json();
         SlipwaySpec spec = project.spec();
         String sha = commit.orHead(spec);
         String by = requester.orCurrent();
-        return RunDriver.drive(spec, stage, json, out(), engine -> engine.request(stage, sha, RunKind.DEPLOY, by));
+        return RunDriver.drive(spec, stage, json, out(), interrupts, engine -> engine.request(stage, sha, RunKind.DEPLOY, by));
     }
 }
