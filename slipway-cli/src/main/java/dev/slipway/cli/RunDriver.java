@@ -48,6 +48,8 @@ final class RunDriver {
             try {
                 view = engine.run(run.id(), reporter == null ? renderer : Listeners.both(renderer, reporter));
             } finally {
+                // a cancel interrupts this thread to end the engine's wait; that is done, and GitHub must still hear the end
+                Thread.interrupted();
                 if (renderer instanceof AutoCloseable c) {
                     closeQuietly(c);
                 }

@@ -143,6 +143,7 @@ final class PausedProcess implements AutoCloseable {
         }
     }
 
+    /** Detaches, and ends the process if a failed test left it running. */
     @Override
     public void close() {
         try {
@@ -150,5 +151,6 @@ final class PausedProcess implements AutoCloseable {
         } catch (VMDisconnectedException e) {
             // already gone
         }
+        process.process.destroyForcibly();
     }
 }

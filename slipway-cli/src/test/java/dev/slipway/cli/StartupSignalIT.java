@@ -10,12 +10,14 @@ import dev.slipway.core.journal.RunRecord;
 import dev.slipway.core.journal.RunState;
 import dev.slipway.core.journal.RunView;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -93,6 +95,39 @@ class StartupSignalIT {
             assertThat(v.reason()).isEqualTo(CANCELLED);
             assertThat(p.output()).contains("run 1 (staging, c1) failed").contains(CANCELLED);
             assertThat(f.calls()).isEmpty();
+        }
+    }
+
+    @Test
+    void sigterm_whileQueuedWithGithubReporting_stillPostsTheFailureStatus() throws Exception {
+        List<String> requests = new CopyOnWriteArrayList<>();
+        HttpServer github = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        github.createContext("/", ex -> {
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            requests.add(ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + " " + body);
+            boolean list = ex.getRequestMethod().equals("GET");
+            byte[] out = (list ? "[]" : "{\"id\": 77}").getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(list ? 200 : 201, out.length);
+            ex.getResponseBody().write(out);
+            ex.close();
+        });
+        github.start();
+        try (ProcessFixture f = new ProcessFixture(dir)) {
+            assertThat(f.journal.tryAcquire("staging", Holder.thisProcess(), 0, Instant.now(), Duration.ofMinutes(5), l -> false))
+                    .isTrue();
+            SlipwayProcess p = SlipwayProcess.start(dir, Map.of("SLIPWAY_TEST_DIR", f.control.toString(), "GITHUB_TOKEN", "t",
+                    "GITHUB_REPOSITORY", "acme/hello", "GITHUB_API_URL", "http://127.0.0.1:" + github.getAddress().getPort()),
+                    "deploy", "staging", "--commit", "c1", "-f", f.spec.toString());
+            awaitQueued(f.journal);
+
+            p.signal("TERM");
+
+            assertThat(p.waitFor(30)).as(p.output()).isEqualTo(1);
+            assertThat(requests).as(p.output()).filteredOn(r -> r.startsWith("POST /repos/acme/hello/deployments/77/statuses"))
+                    .last().asString().contains("\"state\":\"failure\"").contains("cancelled before it started");
+        } finally {
+            github.stop(0);
         }
     }
 
