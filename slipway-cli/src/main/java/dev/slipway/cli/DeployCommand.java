@@ -25,6 +25,7 @@ final class DeployCommand extends StageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Interrupts interrupts = Interrupts.install(err());
         boolean json = project.json();
         SlipwaySpec spec = project.spec();
         spec.requireStage(stage);
@@ -35,12 +36,12 @@ final class DeployCommand extends StageCommand implements Callable<Integer> {
         String sha = commit.orHead(spec);
         Optional<Git.Repo> repo = Git.repo(spec.baseDir());
         if (image == null && repo.map(Git.Repo::dirty).orElse(false)) {
-            cmd.commandLine().getErr().println("note: the working tree has uncommitted changes; they are not deployed"
+            err().println("note: the working tree has uncommitted changes; they are not deployed"
                     + " (Slipway builds commit " + sha.substring(0, Math.min(12, sha.length())) + " from git objects)");
         }
         String origin = repo.map(r -> r.gitDir().toString()).orElse(null);
         String by = requester.orCurrent();
-        return RunDriver.drive(spec, stage, json, out(), engine -> engine.request(new RunRequest(spec.app(), stage, sha, RunKind.DEPLOY,
-                by, image, origin)));
+        return RunDriver.drive(spec, stage, json, out(), interrupts, engine -> engine.request(new RunRequest(spec.app(), stage, sha,
+                RunKind.DEPLOY, by, image, origin)));
     }
 }

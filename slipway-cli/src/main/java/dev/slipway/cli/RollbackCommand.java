@@ -13,8 +13,9 @@ final class RollbackCommand extends StageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Interrupts interrupts = Interrupts.install(err());
         boolean json = project.json();
         SlipwaySpec spec = project.spec();
-        return RunDriver.drive(spec, stage, json, out(), engine -> engine.requestRollback(stage, requester.orCurrent()));
+        return RunDriver.drive(spec, stage, json, out(), interrupts, engine -> engine.requestRollback(stage, requester.orCurrent()));
     }
 }

@@ -16,14 +16,15 @@ import dev.slipway.github.GithubSettings;
 import dev.slipway.github.ProductionGate;
 import java.io.PrintWriter;
 import java.util.function.Function;
-import sun.misc.Signal;
 
 /** Drives a requested run to its end in this process: renders it, turns SIGINT/SIGTERM into a compensating cancel. */
 final class RunDriver {
     private RunDriver() {
     }
 
-    static int drive(SlipwaySpec spec, String stageName, boolean json, PrintWriter out, Function<Engine, RunRecord> request) {
+    /** {@code interrupts} must be installed already: a signal from here on never leaves a queued run behind. */
+    static int drive(SlipwaySpec spec, String stageName, boolean json, PrintWriter out, Interrupts interrupts,
+                     Function<Engine, RunRecord> request) {
         StageSpec stage = spec.requireStage(stageName);
         GithubSettings github = GithubSettings.fromEnv(System::getenv);
         GithubApi api = github.usable() ? GithubApi.create(github) : null;
@@ -36,9 +37,8 @@ final class RunDriver {
             out.println(gate.message());
         }
         try (Journal journal = ProjectOptions.journal(spec); Engine engine = ProjectOptions.engine(spec, journal)) {
+            interrupts.cancelThrough(engine::cancel);
             RunRecord run = request.apply(engine);
-            onSignal("INT", engine);
-            onSignal("TERM", engine);
             RunListener renderer = json ? RunListener.NONE
                     : System.console() != null && System.getenv("SLIPWAY_PLAIN") == null
                     ? new LiveRenderer(out, run) : new PlainRenderer(out, run);
@@ -48,6 +48,8 @@ final class RunDriver {
             try {
                 view = engine.run(run.id(), reporter == null ? renderer : Listeners.both(renderer, reporter));
             } finally {
+                // a cancel interrupts this thread to end the engine's wait; that is done, and GitHub must still hear the end
+                Thread.interrupted();
                 if (renderer instanceof AutoCloseable c) {
                     closeQuietly(c);
                 }
@@ -76,10 +78,6 @@ final class RunDriver {
         if (problem != null) {
             out.println("warning: metrics not pushed: " + problem);
         }
-    }
-
-    private static void onSignal(String name, Engine engine) {
-        Signal.handle(new Signal(name), s -> engine.cancel("interrupted by SIG" + name));
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -21,6 +21,10 @@ abstract class StageCommand {
         return cmd.commandLine().getOut();
     }
 
+    PrintWriter err() {
+        return cmd.commandLine().getErr();
+    }
+
     /** {@code --commit} for commands that take one. */
     static final class Commit {
         @Option(names = "--commit", description = "The commit (default: GITHUB_SHA, else the checked-out HEAD).")

@@ -68,6 +68,33 @@ class GithubReportingIT {
         }
     }
 
+    @Test
+    void deploy_githubRefusesTheDeployment_warnsOnStandardErrorAndSucceeds() throws Exception {
+        HttpServer github = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        github.createContext("/", ex -> {
+            boolean list = ex.getRequestMethod().equals("GET");
+            byte[] out = (list ? "[]" : "{\"message\": \"Validation Failed\"}").getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(list ? 200 : 422, out.length);
+            ex.getResponseBody().write(out);
+            ex.close();
+        });
+        github.start();
+        try (ProcessFixture f = new ProcessFixture(dir)) {
+            SlipwayProcess p = SlipwayProcess.startWithErrorsApart(dir, env(f, "http://127.0.0.1:" + github.getAddress().getPort()),
+                    "deploy", "staging", "--commit", "c0ffee", "-f", f.spec.toString());
+
+            assertThat(p.waitFor(60)).as(p.output() + p.errors()).isZero();
+            assertThat(p.errors()).contains("warning: GithubDeploymentReporter: GitHub did not create a deployment for run 1 (HTTP 422")
+                    .doesNotContain("gh-secret-token");
+            assertThat(p.errors().lines()).as("only warnings and errors, one line each").isNotEmpty()
+                    .allMatch(l -> l.startsWith("warning: ") || l.startsWith("error: "));
+            assertThat(p.output()).contains("run 1 (staging, c0ffee) succeeded").doesNotContain("warning: GithubDeploymentReporter");
+        } finally {
+            github.stop(0);
+        }
+    }
+
     private static Map<String, String> env(ProcessFixture f, String api) throws IOException {
         return Map.of("SLIPWAY_TEST_DIR", f.control.toString(), "GITHUB_TOKEN", "gh-secret-token", "GITHUB_REPOSITORY",
                 "acme/hello", "GITHUB_API_URL", api);

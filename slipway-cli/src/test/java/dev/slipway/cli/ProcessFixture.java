@@ -50,11 +50,19 @@ final class ProcessFixture implements AutoCloseable {
     }
 
     SlipwayProcess start(String... args) throws IOException {
-        return SlipwayProcess.start(dir, env, args);
+        return SlipwayProcess.start(dir, env(), args);
     }
 
     SlipwayProcess deploy(String commit) throws IOException {
-        return start("deploy", "staging", "--commit", commit, "-f", spec.toString());
+        return deploy(commit, List.of());
+    }
+
+    SlipwayProcess deploy(String commit, List<String> jvmOptions) throws IOException {
+        return SlipwayProcess.start(dir, env(), jvmOptions, "deploy", "staging", "--commit", commit, "-f", spec.toString());
+    }
+
+    Map<String, String> env() {
+        return env;
     }
 
     void hold() throws IOException {

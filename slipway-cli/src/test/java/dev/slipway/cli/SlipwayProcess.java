@@ -13,23 +13,47 @@ import java.util.concurrent.TimeUnit;
 final class SlipwayProcess {
     final Process process;
     final Path output;
+    private final Path errors;
 
-    private SlipwayProcess(Process process, Path output) {
+    private SlipwayProcess(Process process, Path output, Path errors) {
         this.process = process;
         this.output = output;
+        this.errors = errors;
     }
 
     static SlipwayProcess start(Path workDir, Map<String, String> env, String... args) throws IOException {
+        return start(workDir, env, List.of(), args);
+    }
+
+    /** With {@code jvmOptions} for the slipway JVM, e.g. {@code -Xint} to make start-up slow enough to hit a moment in it. */
+    static SlipwayProcess start(Path workDir, Map<String, String> env, List<String> jvmOptions, String... args) throws IOException {
+        return launch(workDir, env, jvmOptions, false, args);
+    }
+
+    /** Keeps standard error apart from {@link #output()}: read it with {@link #errors()}. */
+    static SlipwayProcess startWithErrorsApart(Path workDir, Map<String, String> env, String... args) throws IOException {
+        return launch(workDir, env, List.of(), true, args);
+    }
+
+    private static SlipwayProcess launch(Path workDir, Map<String, String> env, List<String> jvmOptions, boolean errorsApart,
+                                         String... args) throws IOException {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-cp", cp, "dev.slipway.cli.Main"));
+                "-XX:TieredStopAtLevel=1"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", cp, "dev.slipway.cli.Main"));
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile(workDir, "slipway-", ".out");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(out.toFile());
+        Path err = errorsApart ? Files.createTempFile(workDir, "slipway-", ".err") : null;
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectOutput(out.toFile());
+        if (err == null) {
+            pb.redirectErrorStream(true);
+        } else {
+            pb.redirectError(err.toFile());
+        }
         pb.environment().putAll(env);
         pb.environment().put("SLIPWAY_PLAIN", "1");
-        return new SlipwayProcess(pb.start(), out);
+        return new SlipwayProcess(pb.start(), out, err);
     }
 
     int waitFor(long seconds) throws InterruptedException {
@@ -50,9 +74,26 @@ final class SlipwayProcess {
         k.waitFor(5, TimeUnit.SECONDS);
     }
 
+    /** Standard output, and standard error too unless it was kept apart. */
     String output() {
+        return read(output);
+    }
+
+    String errors() {
+        if (errors == null) {
+            throw new IllegalStateException("standard error went to output(): start with startWithErrorsApart");
+        }
+        return read(errors);
+    }
+
+    /** SIGTERM at once (Process.destroy on Linux): quicker than starting {@code kill} when the moment matters. */
+    void terminate() {
+        process.destroy();
+    }
+
+    private static String read(Path file) {
         try {
-            return Files.readString(output);
+            return Files.readString(file);
         } catch (IOException e) {
             return "(no output: " + e.getMessage() + ")";
         }
