@@ -27,6 +27,11 @@ final class FixedContext implements StepContext {
     final Map<String, String> env = new LinkedHashMap<>();
     Release previous;
     String runKey;
+    String journalKey = "testjournal";
+    String journalLocation = "sqlite:/project/.slipway/state.db";
+    java.nio.file.Path sourceDir;
+    String requestedImage;
+    Outputs earlierBuild;
     Clock clock = Clock.systemUTC();
     Duration timeout = Duration.ofMinutes(1);
     StepName step = StepName.BUILD;
@@ -59,6 +64,32 @@ final class FixedContext implements StepContext {
     @Override
     public String runKey() {
         return runKey == null ? String.valueOf(runId) : runKey;
+    }
+
+    @Override
+    public String journalKey() {
+        return journalKey;
+    }
+
+    @Override
+    public String journalLocation() {
+        return journalLocation;
+    }
+
+    /** The spec's base directory unless the test set another (the engine hands the commit's tree here). */
+    @Override
+    public java.nio.file.Path sourceDir() {
+        return sourceDir == null ? spec.baseDir() : sourceDir;
+    }
+
+    @Override
+    public Optional<String> requestedImage() {
+        return Optional.ofNullable(requestedImage);
+    }
+
+    @Override
+    public Optional<Outputs> earlierBuild() {
+        return Optional.ofNullable(earlierBuild);
     }
 
     @Override

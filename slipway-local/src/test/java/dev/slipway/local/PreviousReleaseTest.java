@@ -22,7 +22,7 @@ class PreviousReleaseTest {
         engine.add("hello-staging-7-0", "exited", Specs.labels(7, Labels.SERVER, 0));
         engine.add("hello-staging-8-0", "running", Specs.labels(8, Labels.SERVER, 0));
         FixedContext ctx = ctx();
-        ctx.previous = new StepContext.Release(7, "commit7", Outputs.NONE, Outputs.NONE);
+        ctx.previous = new StepContext.Release(7, "7", "commit7", Outputs.NONE, Outputs.NONE);
 
         assertThat(PreviousRelease.find(ctx, engine.list(Map.of())).runId()).isEqualTo(7);
     }

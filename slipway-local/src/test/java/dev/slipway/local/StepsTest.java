@@ -51,7 +51,7 @@ class StepsTest {
     void stopOld_calledAgainAfterACrash_reusesItsContainersAndDescribesTheSameRelease() {
         engine.add("hello-staging-4-0", "running", Specs.labels(4, Labels.SERVER, 0));
         FixedContext ctx = ctx(5, 1, StepName.STOP_OLD);
-        ctx.previous = new StepContext.Release(4, "commit4", Outputs.NONE, Outputs.NONE);
+        ctx.previous = new StepContext.Release(4, "4", "commit4", Outputs.NONE, Outputs.NONE);
         Outputs first = new StopOldStep(engine, pool).run(ctx);
 
         Outputs second = new StopOldStep(engine, pool).run(ctx);
