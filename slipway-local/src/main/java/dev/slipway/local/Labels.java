@@ -17,6 +17,10 @@ final class Labels {
     static final String RUN = "slipway.run";
     /** The run's key, unique across journals ({@link StepContext#runKey()}): what identifies a run's containers. */
     static final String RUN_KEY = "slipway.run-key";
+    /** The key of the journal whose run made the container ({@link StepContext#journalKey()}). */
+    static final String JOURNAL = "slipway.journal";
+    /** Where that journal lives ({@link StepContext#journalLocation()}), so that another journal can name it. */
+    static final String JOURNAL_AT = "slipway.journal-at";
     static final String ROLE = "slipway.role";
     static final String REPLICA = "slipway.replica";
     static final String PORT = "slipway.port";
@@ -52,11 +56,16 @@ final class Labels {
         return m;
     }
 
-    /** Labels of a container of {@code role} for run {@code runId} (key {@code runKey}) deploying {@code commit}. */
+    /**
+     * Labels of a container of {@code role} for run {@code runId} (key {@code runKey}) deploying {@code commit}, made by
+     * the journal of {@code ctx} (which also labels the previous release's replicas it recreates: it owns them now).
+     */
     static Map<String, String> of(StepContext ctx, String role, long runId, String runKey, String commit) {
         Map<String, String> m = new LinkedHashMap<>(run(ctx, role, runKey));
         m.put(RUN, String.valueOf(runId));
         m.put(COMMIT, commit);
+        m.put(JOURNAL, ctx.journalKey());
+        m.put(JOURNAL_AT, ctx.journalLocation());
         return m;
     }
 

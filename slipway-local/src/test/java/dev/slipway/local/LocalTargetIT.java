@@ -147,7 +147,8 @@ class LocalTargetIT {
     @Test
     void restore_snapshotOfTheStage_bringsBackItsRows() throws Exception {
         try (HelloStage stage = new HelloStage(docker, "it-restore", 28150, 1, work)) {
-            assertThat(stage.deploy("v1", "first").state()).isEqualTo(RunState.SUCCEEDED);
+            RunView first = stage.deploy("v1", "first");
+            assertThat(first.state()).as(stage.transcript(first)).isEqualTo(RunState.SUCCEEDED);
             sql(stage.database, "insert into greetings(name, name_length) select 'guest ' || g, 6 from generate_series(1, 500) g");
             String before = rows(stage.database);
             RunView second = stage.deploy("v1", "second");
@@ -162,7 +163,7 @@ class LocalTargetIT {
             stage.target(spec).restore(ctx, snapshot);
 
             assertThat(rows(stage.database)).isEqualTo(before);
-            assertThat(listed).extracting(SnapshotInfo::id).containsExactly(snapshot, "1-first");
+            assertThat(listed).extracting(SnapshotInfo::id).containsExactly(snapshot, first.run().key() + "-first");
             assertThat(listed.get(0).sizeBytes()).isPositive();
             assertThat(ctx.log).anyMatch(l -> l.startsWith("restored snapshot " + snapshot));
         }

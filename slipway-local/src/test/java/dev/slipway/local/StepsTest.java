@@ -136,6 +136,8 @@ class StepsTest {
         assertThat(spec.cmd()).containsExactly("-jar", "/app/hello.jar", "migrate");
         assertThat(spec.image()).isEqualTo("sha256:new5");
         assertThat(spec.env()).containsEntry("STAGE", "staging").containsEntry("GREETING", "hi");
+        assertThat(spec.labels()).containsEntry("slipway.run-key", "5").containsEntry("slipway.journal", "testjournal")
+                .containsEntry("slipway.journal-at", "sqlite:/project/.slipway/state.db");
     }
 
     @Test
