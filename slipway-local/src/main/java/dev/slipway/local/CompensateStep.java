@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * Brings the previous release back: removes everything this run made, restores the snapshot if asked, starts the
- * previous release's stopped containers (recreating any that went missing) and waits until they are healthy.
+ * previous release's stopped containers (recreating any that went missing) and waits until they are healthy. Outputs
+ * {@code restored}: the key of the release now serving, or {@code none} when nothing was started.
  */
 final class CompensateStep {
     private final Containers containers;
@@ -44,7 +45,7 @@ final class CompensateStep {
         List<HealthWait.Replica> targets = boxes.stream().map(b -> Replicas.replica(ctx, b)).toList();
         health.create(ctx).await(targets, LocalSettings.innerDeadline(ctx), "previous release (run " + previous.runId() + ")",
                 ctx::log);
-        return Outputs.of("restored", "run " + previous.runId(), "commit", previous.commit(),
+        return Outputs.of("restored", previous.key(), "restoredRun", String.valueOf(previous.runId()), "commit", previous.commit(),
                 "containers", String.join(",", boxes.stream().map(Containers.Box::id).toList()));
     }
 

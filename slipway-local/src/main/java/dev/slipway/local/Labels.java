@@ -1,6 +1,8 @@
 package dev.slipway.local;
 
+import dev.slipway.core.journal.RunKeys;
 import dev.slipway.core.target.StepContext;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -15,11 +17,22 @@ final class Labels {
     static final String RUN = "slipway.run";
     /** The run's key, unique across journals ({@link StepContext#runKey()}): what identifies a run's containers. */
     static final String RUN_KEY = "slipway.run-key";
+    /** The key of the journal whose run made the container ({@link StepContext#journalKey()}). */
+    static final String JOURNAL = "slipway.journal";
+    /** Where that journal lives ({@link StepContext#journalLocation()}), so that another journal can name it. */
+    static final String JOURNAL_AT = "slipway.journal-at";
     static final String ROLE = "slipway.role";
     static final String REPLICA = "slipway.replica";
     static final String PORT = "slipway.port";
     static final String SERVER = "server";
     static final String MIGRATE = "migrate";
+
+    /**
+     * Run keys oldest first. Keys are time-ordered; legacy keys ({@code <run>.<journal key>}, or a bare run number on
+     * containers older still) come before every key and among themselves by run number.
+     */
+    static final Comparator<String> BY_AGE = Comparator.comparing(RunKeys::isKey)
+            .thenComparingLong(Labels::legacyRun).thenComparing(Comparator.naturalOrder());
 
     private Labels() {
     }
@@ -43,34 +56,44 @@ final class Labels {
         return m;
     }
 
-    /** Labels of a container of {@code role} for run {@code runId} (key {@code runKey}) deploying {@code commit}. */
+    /**
+     * Labels of a container of {@code role} for run {@code runId} (key {@code runKey}) deploying {@code commit}, made by
+     * the journal of {@code ctx} (which also labels the previous release's replicas it recreates: it owns them now).
+     */
     static Map<String, String> of(StepContext ctx, String role, long runId, String runKey, String commit) {
         Map<String, String> m = new LinkedHashMap<>(run(ctx, role, runKey));
         m.put(RUN, String.valueOf(runId));
         m.put(COMMIT, commit);
+        m.put(JOURNAL, ctx.journalKey());
+        m.put(JOURNAL_AT, ctx.journalLocation());
         return m;
     }
 
-    /** {@code <app>-<stage>-<runKey>-<suffix>} with the key's dot as a dash: unique even across journals. */
+    /** {@code <app>-<stage>-<runKey>-<suffix>} (a legacy key's dot as a dash): unique across journals. */
     static String name(StepContext ctx, String runKey, String suffix) {
         return ctx.spec().app() + "-" + ctx.stage().name() + "-" + runKey.replace('.', '-') + "-" + suffix;
-    }
-
-    /** The key of run {@code runId} of the same journal as the run in {@code ctx}. */
-    static String keyFor(StepContext ctx, long runId) {
-        String key = ctx.runKey();
-        int dot = key.indexOf('.');
-        return dot < 0 ? String.valueOf(runId) : runId + key.substring(dot);
     }
 
     /** The run key a container carries (its run number for containers labelled before keys existed). */
     static String keyOf(Containers.Box box) {
         String key = box.label(RUN_KEY);
-        return key != null ? key : box.label(RUN);
+        return key.isEmpty() ? box.label(RUN) : key;
     }
 
     /** Whether the container was made by the run in {@code ctx}, not by a run of the same number in another journal. */
     static boolean isThisRun(StepContext ctx, Containers.Box box) {
         return ctx.runKey().equals(keyOf(box));
+    }
+
+    private static long legacyRun(String key) {
+        if (RunKeys.isKey(key)) {
+            return 0;
+        }
+        int dot = key.indexOf('.');
+        try {
+            return Long.parseLong(dot < 0 ? key : key.substring(0, dot));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 }

@@ -31,6 +31,11 @@ final class LocalTarget implements Target {
     }
 
     @Override
+    public void claim(StepContext ctx) {
+        new StageClaim(containers.get()).run(ctx);
+    }
+
+    @Override
     public Outputs build(StepContext ctx) {
         return new BuildStep(images.get()).run(ctx);
     }

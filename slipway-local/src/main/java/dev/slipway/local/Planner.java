@@ -5,6 +5,7 @@ import dev.slipway.core.spec.SlipwaySpec;
 import dev.slipway.core.spec.StageSpec;
 import dev.slipway.core.target.StepContext;
 import dev.slipway.images.ImageRefs;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,8 +23,9 @@ final class Planner {
         LocalSpec local = LocalSettings.local(ctx);
         List<String> lines = new ArrayList<>();
         String tag = ImageRefs.local(spec.app(), ctx.commit());
-        lines.add("build: " + tag + " from " + spec.baseDir().resolve(spec.build().context()).normalize()
-                + "/" + spec.build().dockerfile() + (spec.build().args().isEmpty() ? "" : " with build args "
+        lines.add("build: " + tag + " from " + Path.of(spec.build().context()).resolve(spec.build().dockerfile()).normalize()
+                + " as of commit " + ctx.commit() + " (an image already built for it is reused)"
+                + (spec.build().args().isEmpty() ? "" : " with build args "
                 + String.join(", ", spec.build().args().keySet()))
                 + (spec.build().registry() == null ? "" : ", then push to " + spec.build().registry() + "/" + tag));
         lines.add(stage.database() == null ? "snapshot: none (the stage has no database)"

@@ -11,10 +11,11 @@ import java.util.stream.Collectors;
 
 /**
  * What was serving the stage before this run, as stop-old journals it, so compensation can start it again from
- * any process. Its containers are kept (stopped) until a later release is verified healthy.
+ * any process. Its containers are kept (stopped) until a later release is verified healthy, so a stop-old resumed after
+ * a crash finds the same release again.
  *
- * @param runId      the run that deployed it; 0 when nothing was serving
- * @param key        that run's key, which its containers carry (see {@link Labels#RUN_KEY})
+ * @param runId      the run that deployed it (its number in its journal; 0 when unknown or when nothing was serving)
+ * @param key        that run's key, which its containers carry (see {@link Labels#RUN_KEY}); empty when nothing was serving
  * @param image      its image id, to recreate a replica that went missing
  * @param containers its container ids, ordered by replica
  */
@@ -27,7 +28,7 @@ record PreviousRelease(long runId, String key, String commit, String image, List
     }
 
     boolean isNone() {
-        return runId == 0 || containers.isEmpty();
+        return key.isEmpty() || containers.isEmpty();
     }
 
     int replicas() {
@@ -35,22 +36,22 @@ record PreviousRelease(long runId, String key, String commit, String image, List
     }
 
     /**
-     * Picks the previous release among the stage's server containers: those of the journal's previous release if any
-     * are left, else those of the newest other run that still has a running container, else none.
+     * Picks the previous release among the stage's server containers of other runs, running or stopped: the journal's
+     * previous release if any of its containers are left, else the newest run (by key) that has containers, else none.
      */
     static PreviousRelease find(StepContext ctx, List<Containers.Box> servers) {
-        List<Containers.Box> others = servers.stream().filter(b -> !Labels.isThisRun(ctx, b) && runOf(b) > 0).toList();
-        Optional<String> journaled = ctx.previousRelease().map(r -> Labels.keyFor(ctx, r.runId()))
+        List<Containers.Box> others = servers.stream()
+                .filter(b -> !Labels.isThisRun(ctx, b) && !Labels.keyOf(b).isEmpty()).toList();
+        Optional<String> journaled = ctx.previousRelease().map(StepContext.Release::runKey)
                 .filter(key -> others.stream().anyMatch(b -> key.equals(Labels.keyOf(b))));
-        Optional<String> run = journaled.or(() -> others.stream().filter(Containers.Box::running)
-                .max(Comparator.comparingLong(PreviousRelease::runOf)).map(Labels::keyOf));
+        Optional<String> run = journaled.or(() -> others.stream().map(Labels::keyOf).max(Labels.BY_AGE));
         return run.map(key -> of(others.stream().filter(b -> key.equals(Labels.keyOf(b))).toList())).orElse(NONE);
     }
 
     private static PreviousRelease of(List<Containers.Box> boxes) {
         List<Containers.Box> sorted = boxes.stream().sorted(Comparator.comparingInt(Replicas::index)).toList();
         Containers.Box first = sorted.get(0);
-        return new PreviousRelease(runOf(first), Labels.keyOf(first), first.label(Labels.COMMIT), first.imageId(),
+        return new PreviousRelease(Math.max(0, runOf(first)), Labels.keyOf(first), first.label(Labels.COMMIT), first.imageId(),
                 sorted.stream().map(Containers.Box::id).toList(), sorted.stream().map(Containers.Box::name).toList());
     }
 
@@ -62,8 +63,9 @@ record PreviousRelease(long runId, String key, String commit, String image, List
         }
     }
 
-    /** Adds this release to stop-old's outputs. */
+    /** Adds this release to stop-old's outputs; {@code previous} (its key, or none) is what the engine reads. */
     void putInto(Map<String, String> out) {
+        out.put("previous", isNone() ? "none" : key);
         out.put("previousRun", String.valueOf(runId));
         out.put("previousRunKey", key);
         out.put("previousCommit", commit);
@@ -85,6 +87,7 @@ record PreviousRelease(long runId, String key, String commit, String image, List
     }
 
     String describe() {
-        return isNone() ? "nothing" : "run " + runId + " (" + commit + ", " + replicas() + " replica(s): " + String.join(", ", names) + ")";
+        return isNone() ? "nothing" : "run " + runId + " (key " + key + ", " + commit + ", " + replicas() + " replica(s): "
+                + String.join(", ", names) + ")";
     }
 }

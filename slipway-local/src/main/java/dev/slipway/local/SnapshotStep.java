@@ -29,7 +29,7 @@ final class SnapshotStep {
             return Outputs.of("snapshot", "none");
         }
         SnapshotStore store = new SnapshotStore(LocalSettings.snapshotDir(ctx));
-        String id = SnapshotStore.idFor(ctx.runId(), ctx.commit());
+        String id = SnapshotStore.idFor(ctx.runKey(), ctx.commit());
         Optional<SnapshotStore.Meta> done = store.find(id);
         if (done.isPresent()) {
             ctx.log("snapshot " + id + " was already taken by an earlier attempt of this run");
@@ -43,7 +43,8 @@ final class SnapshotStep {
             ctx.log("pg_dump -Fc of " + db.describe() + " into " + store.dumpFile(id));
             pg.dump(db, partial, ctx.deadline(), ctx::log);
             long ms = Duration.between(start, ctx.clock().instant()).toMillis();
-            SnapshotStore.Meta meta = store.commit(id, partial, ctx.stage().name(), ctx.runId(), ctx.commit(), start, ms,
+            SnapshotStore.Meta meta = store.commit(id, partial, ctx.stage().name(), ctx.runId(), ctx.runKey(), ctx.commit(),
+                    start, ms,
                     db.describe());
             ctx.log("snapshot " + id + ": " + meta.sizeBytes() + " bytes in " + ms + " ms, sha256 " + meta.sha256());
             List<String> removed = store.retain(ctx.stage().snapshots().keep());

@@ -23,9 +23,9 @@ import java.util.stream.Stream;
  * is written last, so a snapshot without its sidecar is an unfinished one and does not count.
  */
 final class SnapshotStore {
-    /** What the sidecar holds. {@code createdAt} is ISO-8601. */
-    record Meta(String id, String stage, long runId, String commit, String createdAt, long sizeBytes, String sha256,
-                long durationMs, String database) {
+    /** What the sidecar holds. {@code createdAt} is ISO-8601; {@code runKey} is null in sidecars older than run keys. */
+    record Meta(String id, String stage, long runId, String runKey, String commit, String createdAt, long sizeBytes,
+                String sha256, long durationMs, String database) {
         Instant created() {
             return Instant.parse(createdAt);
         }
@@ -38,10 +38,13 @@ final class SnapshotStore {
         this.dir = dir;
     }
 
-    /** {@code <runId>-<first 12 characters of the commit>}, file-name safe. */
-    static String idFor(long runId, String commit) {
+    /**
+     * {@code <run key>-<first 12 characters of the commit>}, file-name safe. The key, not the run number: run numbers
+     * restart in a new journal, and its run 1 must never take an old run 1's snapshot for its own.
+     */
+    static String idFor(String runKey, String commit) {
         String c = commit.replaceAll("[^A-Za-z0-9_.-]", "-");
-        return runId + "-" + (c.length() > 12 ? c.substring(0, 12) : c);
+        return runKey.replaceAll("[^A-Za-z0-9_.-]", "-") + "-" + (c.length() > 12 ? c.substring(0, 12) : c);
     }
 
     Path dir() {
@@ -70,11 +73,12 @@ final class SnapshotStore {
     }
 
     /** Moves a finished partial dump into place and writes its sidecar (size, checksum, timing). */
-    Meta commit(String id, Path partial, String stage, long runId, String commit, Instant createdAt, long durationMs,
-                String database) throws IOException {
+    Meta commit(String id, Path partial, String stage, long runId, String runKey, String commit, Instant createdAt,
+                long durationMs, String database) throws IOException {
         Path dump = dumpFile(id);
         move(partial, dump);
-        Meta meta = new Meta(id, stage, runId, commit, createdAt.toString(), Files.size(dump), sha256(dump), durationMs, database);
+        Meta meta = new Meta(id, stage, runId, runKey, commit, createdAt.toString(), Files.size(dump), sha256(dump), durationMs,
+                database);
         Path tmp = dir.resolve(id + ".json.partial");
         JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), meta);
         move(tmp, dir.resolve(id + ".json"));

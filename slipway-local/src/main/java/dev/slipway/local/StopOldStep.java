@@ -14,7 +14,9 @@ import java.util.concurrent.Future;
 
 /**
  * Creates the new release's containers (not started), then stops whatever serves the stage: SIGTERM, the grace
- * period, SIGKILL, all replicas at once. The stopped containers are kept so compensation can start them again.
+ * period, SIGKILL, all replicas at once. Nothing of another run is removed here: the stopped containers are kept so
+ * that compensation can start them again, and so that this step, resumed after a crash, names the same previous
+ * release (verify removes them once the new release is healthy).
  */
 final class StopOldStep {
     private final Containers containers;
@@ -30,7 +32,6 @@ final class StopOldStep {
     Outputs run(StepContext ctx) {
         List<Containers.Box> servers = containers.list(Labels.role(ctx, Labels.SERVER));
         PreviousRelease previous = PreviousRelease.find(ctx, servers);
-        removeLeftovers(ctx, servers, previous);
         List<Containers.Box> created = replicas.ensureCreated(ctx, ctx.runId(), ctx.runKey(), ctx.commit(), LocalSettings.newImage(ctx),
                 ctx.stage().replicas(), ctx::log);
         List<Containers.Box> running = servers.stream()
@@ -44,18 +45,6 @@ final class StopOldStep {
         out.put("stopped", String.valueOf(running.size()));
         out.put("newContainers", String.join(",", created.stream().map(Containers.Box::id).toList()));
         return new Outputs(out);
-    }
-
-    /** Stopped containers of runs that are neither this one nor the previous release, and finished migrations. */
-    private void removeLeftovers(StepContext ctx, List<Containers.Box> servers, PreviousRelease previous) {
-        List<Containers.Box> leftovers = new ArrayList<>(servers.stream().filter(b -> !b.running()
-                && !Labels.isThisRun(ctx, b) && !Labels.keyOf(b).equals(previous.key())).toList());
-        leftovers.addAll(containers.list(Labels.role(ctx, Labels.MIGRATE)).stream()
-                .filter(b -> !b.running() && !Labels.isThisRun(ctx, b)).toList());
-        for (Containers.Box b : leftovers) {
-            containers.remove(b.id());
-            ctx.log("removed leftover container " + b.name());
-        }
     }
 
     private void stopAll(List<Containers.Box> boxes, Duration grace) {

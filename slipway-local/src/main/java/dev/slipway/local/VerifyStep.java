@@ -5,8 +5,9 @@ import dev.slipway.core.target.StepContext;
 import java.util.List;
 
 /**
- * Waits until every new replica answers its health URL; then the release is live, so the previous release's stopped
- * containers and finished migration containers are removed.
+ * Waits until every new replica answers its health URL; then the release is live, and only then are the server
+ * containers of every other run (the previous release, leftovers of lost runs) and the finished migration containers
+ * removed, so that exactly the stage's replicas remain.
  */
 final class VerifyStep {
     private final Containers containers;
@@ -27,16 +28,16 @@ final class VerifyStep {
         }
         List<HealthWait.Replica> targets = boxes.stream().map(b -> Replicas.replica(ctx, b)).toList();
         health.create(ctx).await(targets, LocalSettings.innerDeadline(ctx), "new release (run " + ctx.runId() + ")", ctx::log);
-        removeStopped(ctx);
+        removeOthers(ctx);
         return Outputs.of("healthy", String.valueOf(targets.size()),
                 "urls", String.join(",", targets.stream().map(t -> t.url().toString()).toList()));
     }
 
-    private void removeStopped(StepContext ctx) {
+    private void removeOthers(StepContext ctx) {
         for (Containers.Box b : containers.list(Labels.stage(ctx))) {
-            boolean otherRun = !Labels.isThisRun(ctx, b);
-            boolean myMigration = !otherRun && Labels.MIGRATE.equals(b.label(Labels.ROLE));
-            if (!b.running() && (otherRun || myMigration)) {
+            boolean otherServer = Labels.SERVER.equals(b.label(Labels.ROLE)) && !Labels.isThisRun(ctx, b);
+            boolean finishedMigration = Labels.MIGRATE.equals(b.label(Labels.ROLE)) && !b.running();
+            if (otherServer || finishedMigration) {
                 containers.remove(b.id());
                 ctx.log("removed " + b.name());
             }

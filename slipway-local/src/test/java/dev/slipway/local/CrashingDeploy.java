@@ -17,9 +17,11 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * A Slipway process for the crash IT: deploys with the real local target, but once stop-old has succeeded and
- * migrate begins, writes a marker file and hangs, so the test can SIGKILL it at exactly that point.
- * Arguments: spec file, base dir, journal URL, stage, commit, marker file.
+ * A Slipway process for the crash ITs: deploys with the real local target, but at one point writes a marker file and
+ * hangs, so the test can SIGKILL it exactly there: when migrate begins (stop-old's success is journaled), or, with
+ * {@code stop-old} as the seventh argument, right after stop-old stopped the old release but before the engine could
+ * journal that it succeeded.
+ * Arguments: spec file, base dir, journal URL, stage, commit, marker file[, stop-old].
  */
 public final class CrashingDeploy {
     private CrashingDeploy() {
@@ -28,6 +30,7 @@ public final class CrashingDeploy {
     public static void main(String[] args) throws Exception {
         SlipwaySpec spec = new SpecLoader(Set.of("local")).parse(Files.readString(Path.of(args[0])), args[0], Path.of(args[1]));
         Path marker = Path.of(args[5]);
+        boolean inStopOld = args.length > 6 && args[6].equals("stop-old");
         Target real = new LocalTargetProvider().create(spec, spec.stage(args[3]).orElseThrow());
         Target hanging = new Target() {
             @Override
@@ -41,12 +44,26 @@ public final class CrashingDeploy {
             }
 
             @Override
+            public void claim(StepContext ctx) {
+                real.claim(ctx);
+            }
+
+            @Override
             public Outputs stopOld(StepContext ctx) {
-                return real.stopOld(ctx);
+                Outputs out = real.stopOld(ctx);
+                if (inStopOld) {
+                    hang();
+                }
+                return out;
             }
 
             @Override
             public Outputs migrate(StepContext ctx) {
+                hang();
+                return real.migrate(ctx);
+            }
+
+            private void hang() {
                 try {
                     Files.writeString(marker, "stop-old done");
                     new CountDownLatch(1).await();

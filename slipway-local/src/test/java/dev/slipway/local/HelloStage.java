@@ -42,9 +42,11 @@ final class HelloStage implements AutoCloseable {
     final int port;
     final int replicas;
     final Path work;
-    final Journal journal;
     final DockerClient docker;
-    private final List<Engine> engines = new ArrayList<>();
+    /** The journal deploys use now; {@link #useJournal} switches to another. */
+    Journal journal;
+    private Path journalFile;
+    private final List<AutoCloseable> opened = new ArrayList<>();
 
     HelloStage(DockerClient docker, String stage, int port, int replicas, Path work) {
         this.docker = docker;
@@ -55,11 +57,44 @@ final class HelloStage implements AutoCloseable {
         this.work = work;
         ItEnv.freshDatabase(database);
         prepareContexts();
-        this.journal = Journals.open(journalUrl(), null, null);
+        useJournal(work.resolve("state.db"));
+    }
+
+    /** From now on, deploys with the SQLite journal in {@code file}, made when it does not exist; closes the others. */
+    void useJournal(Path file) {
+        closeJournals();
+        try {
+            Files.createDirectories(file.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        journalFile = file;
+        journal = Journals.open(journalUrl(), null, null);
+        opened.add(journal);
+    }
+
+    /**
+     * Deletes the journal's file, as a person deleting {@code .slipway/} does, and deploys from now on with a new journal
+     * in the same place.
+     */
+    void loseJournal() {
+        closeJournals();
+        try {
+            for (String suffix : List.of("", "-wal", "-shm", "-journal")) {
+                Files.deleteIfExists(Path.of(journalFile + suffix));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        useJournal(journalFile);
+    }
+
+    Path journalFile() {
+        return journalFile;
     }
 
     String journalUrl() {
-        return "jdbc:sqlite:" + work.resolve("state.db");
+        return "jdbc:sqlite:" + journalFile;
     }
 
     Path snapshotDir() {
@@ -106,9 +141,10 @@ final class HelloStage implements AutoCloseable {
 
     Engine engine(SlipwaySpec spec) {
         LocalTargetProvider provider = new LocalTargetProvider();
-        Engine e = new Engine(Journals.open(journalUrl(), null, null), spec, s -> provider.create(spec, s),
-                EngineOptions.defaults(Duration.ofSeconds(10)));
-        engines.add(e);
+        Journal own = Journals.open(journalUrl(), null, null);
+        Engine e = new Engine(own, spec, s -> provider.create(spec, s), EngineOptions.defaults(Duration.ofSeconds(10)));
+        opened.add(own);
+        opened.add(e);
         return e;
     }
 
@@ -164,21 +200,39 @@ final class HelloStage implements AutoCloseable {
         }
     }
 
-    /** The stage's containers now, as "name state" lines. */
-    /** The stage's containers as "name state", with the journal key left out of the name (it is random per journal). */
+    /**
+     * The stage's containers as "name state", named {@code <app>-<stage>-<run number>-<replica or migrate>}: the run
+     * key in the real name is random.
+     */
     List<String> containers() {
         return docker.listContainersCmd().withShowAll(true)
                 .withLabelFilter(Map.of(Labels.APP, APP, Labels.STAGE, stage)).exec().stream()
-                .map(c -> c.getNames()[0].replaceFirst("^/", "").replaceFirst("^(.*-\\d+)-[0-9a-z]+(-[^-]+)$", "$1$2")
-                        + " " + c.getState()).sorted().toList();
+                .map(c -> APP + "-" + stage + "-" + c.getLabels().get(Labels.RUN) + "-"
+                        + c.getNames()[0].substring(c.getNames()[0].lastIndexOf('-') + 1) + " " + c.getState()).sorted().toList();
+    }
+
+    /** Removes every container of the stage, as a person would with {@code podman rm -f}. */
+    void removeContainers() {
+        docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(Labels.APP, APP, Labels.STAGE, stage)).exec()
+                .forEach(c -> docker.removeContainerCmd(c.getId()).withForce(true).exec());
     }
 
     @Override
     public void close() {
-        engines.forEach(Engine::close);
-        docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(Labels.APP, APP, Labels.STAGE, stage)).exec()
-                .forEach(c -> docker.removeContainerCmd(c.getId()).withForce(true).exec());
-        journal.close();
+        closeJournals();
+        removeContainers();
+    }
+
+    /** Engines first (they use the journals), newest first. */
+    private void closeJournals() {
+        for (int i = opened.size() - 1; i >= 0; i--) {
+            try {
+                opened.get(i).close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing " + opened.get(i), e);
+            }
+        }
+        opened.clear();
     }
 
     /** target/it-contexts/v1..v3 from examples/hello-server (copied each time: the jar may have been rebuilt). */

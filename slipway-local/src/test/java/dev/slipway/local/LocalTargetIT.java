@@ -73,6 +73,31 @@ class LocalTargetIT {
     }
 
     @Test
+    void deploy_sameCommitTwice_buildsOnceAndDeploysTheSameDigest() {
+        try (HelloStage stage = new HelloStage(docker, "it-reuse", 28170, 1, work)) {
+            RunView first = stage.deploy("v1", "once");
+            assertThat(first.state()).as(stage.transcript(first)).isEqualTo(RunState.SUCCEEDED);
+
+            RunView second = stage.deploy("v1", "once");
+
+            assertThat(second.state()).as(stage.transcript(second)).isEqualTo(RunState.SUCCEEDED);
+            assertThat(second.run().id()).isNotEqualTo(first.run().id());
+            Map<String, String> built = first.step("build").orElseThrow().outputs();
+            assertThat(second.step("build").orElseThrow().outputs()).containsEntry("digest", built.get("digest"))
+                    .containsEntry("imageId", built.get("imageId"));
+            assertThat(buildLog(stage, first)).anyMatch(l -> l.startsWith("building hello-it:once from "));
+            assertThat(buildLog(stage, second)).noneMatch(l -> l.startsWith("building "))
+                    .contains("reusing image hello-it:once (" + LocalSettings.shortId(built.get("imageId"))
+                            + ") built by an earlier run for commit once; nothing is built");
+            assertThat(stage.info(0)).contains("\"once\"");
+        }
+    }
+
+    private static List<String> buildLog(HelloStage stage, RunView run) {
+        return stage.journal.logs(run.run().id()).stream().filter(l -> "build".equals(l.step())).map(l -> l.line()).toList();
+    }
+
+    @Test
     void deploy_failedMigration_previousReleaseServesWithSchemaUnchangedAndReasonShowsOutput() throws Exception {
         try (HelloStage stage = new HelloStage(docker, "it-badmig", 28120, 2, work)) {
             RunView good = stage.deploy("v2", "good");
@@ -147,7 +172,8 @@ class LocalTargetIT {
     @Test
     void restore_snapshotOfTheStage_bringsBackItsRows() throws Exception {
         try (HelloStage stage = new HelloStage(docker, "it-restore", 28150, 1, work)) {
-            assertThat(stage.deploy("v1", "first").state()).isEqualTo(RunState.SUCCEEDED);
+            RunView first = stage.deploy("v1", "first");
+            assertThat(first.state()).as(stage.transcript(first)).isEqualTo(RunState.SUCCEEDED);
             sql(stage.database, "insert into greetings(name, name_length) select 'guest ' || g, 6 from generate_series(1, 500) g");
             String before = rows(stage.database);
             RunView second = stage.deploy("v1", "second");
@@ -162,7 +188,7 @@ class LocalTargetIT {
             stage.target(spec).restore(ctx, snapshot);
 
             assertThat(rows(stage.database)).isEqualTo(before);
-            assertThat(listed).extracting(SnapshotInfo::id).containsExactly(snapshot, "1-first");
+            assertThat(listed).extracting(SnapshotInfo::id).containsExactly(snapshot, first.run().key() + "-first");
             assertThat(listed.get(0).sizeBytes()).isPositive();
             assertThat(ctx.log).anyMatch(l -> l.startsWith("restored snapshot " + snapshot));
         }

@@ -16,7 +16,7 @@ class PlannerTest {
         List<String> plan = new Planner(engine).plan(ctx);
 
         assertThat(plan).hasSize(7);
-        assertThat(plan.get(0)).startsWith("build: hello:abc123 from /project/app/Containerfile");
+        assertThat(plan.get(0)).isEqualTo("build: hello:abc123 from app/Containerfile as of commit abc123 (an image already built for it is reused)");
         assertThat(plan.get(1)).contains("pg_dump -Fc of jdbc:postgresql://127.0.0.1:55432/hello", "/project/.slipway/snapshots/staging", "keep 2");
         assertThat(plan.get(2)).isEqualTo("stop-old: stop hello-staging-4-0 (grace 7 s), keeping them for a rollback");
         assertThat(plan.get(3)).contains("`java -jar /app/hello.jar migrate`", "timeout 30 s");

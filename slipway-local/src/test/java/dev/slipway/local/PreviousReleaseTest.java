@@ -28,7 +28,7 @@ class PreviousReleaseTest {
     }
 
     @Test
-    void find_noJournal_takesTheNewestRunningRunAndIgnoresThisRun() {
+    void find_noJournal_takesTheNewestRunAndIgnoresThisRun() {
         engine.add("hello-staging-3-0", "running", Specs.labels(3, Labels.SERVER, 0));
         engine.add("hello-staging-4-1", "running", Specs.labels(4, Labels.SERVER, 1));
         engine.add("hello-staging-4-0", "exited", Specs.labels(4, Labels.SERVER, 0));
@@ -42,10 +42,36 @@ class PreviousReleaseTest {
     }
 
     @Test
-    void find_nothingRunning_isNone() {
-        engine.add("hello-staging-3-0", "exited", Specs.labels(3, Labels.SERVER, 0));
+    void find_noJournalAndNothingRunning_takesTheNewestStoppedRun() {
+        engine.add("hello-staging-old-0", "exited", Specs.labels(Specs.key(3), 3, Labels.SERVER, 0));
+        engine.add("hello-staging-new-0", "exited", Specs.labels(Specs.key(5), 1, Labels.SERVER, 0));
+        engine.add("hello-staging-legacy-0", "running", Specs.labels("8.oldjournal", 8, Labels.SERVER, 0));
 
-        assertThat(PreviousRelease.find(ctx(), engine.list(Map.of())).isNone()).isTrue();
+        PreviousRelease p = PreviousRelease.find(ctx(), engine.list(Map.of()));
+
+        assertThat(p.key()).as("keys are newer than legacy keys, and time-ordered among themselves").isEqualTo(Specs.key(5));
+        assertThat(p.names()).containsExactly("hello-staging-new-0");
+    }
+
+    @Test
+    void find_journaledReleaseGone_takesTheNewestOtherRun() {
+        engine.add("hello-staging-3-0", "exited", Specs.labels(3, Labels.SERVER, 0));
+        FixedContext ctx = ctx();
+        ctx.previous = new StepContext.Release(7, "7", "commit7", Outputs.NONE, Outputs.NONE);
+
+        assertThat(PreviousRelease.find(ctx, engine.list(Map.of())).key()).isEqualTo("3");
+    }
+
+    @Test
+    void find_onlyThisRunsContainers_isNone() {
+        engine.add("hello-staging-9-0", "created", Specs.labels(9, Labels.SERVER, 0));
+
+        PreviousRelease p = PreviousRelease.find(ctx(), engine.list(Map.of()));
+
+        assertThat(p.isNone()).isTrue();
+        Map<String, String> out = new HashMap<>();
+        p.putInto(out);
+        assertThat(out).containsEntry("previous", "none");
     }
 
     @Test

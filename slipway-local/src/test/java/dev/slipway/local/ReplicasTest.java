@@ -19,7 +19,8 @@ class ReplicasTest {
         assertThat(spec.env()).containsEntry("PORT", "19001").containsEntry("APP_VERSION", "abc");
         assertThat(spec.labels()).containsEntry(Labels.APP, "hello").containsEntry(Labels.STAGE, "staging")
                 .containsEntry(Labels.RUN, "9").containsEntry(Labels.RUN_KEY, "9.k3y").containsEntry(Labels.COMMIT, "abc").containsEntry(Labels.ROLE, "server")
-                .containsEntry(Labels.REPLICA, "1").containsEntry(Labels.PORT, "19001");
+                .containsEntry(Labels.REPLICA, "1").containsEntry(Labels.PORT, "19001")
+                .containsEntry("slipway.journal", "testjournal").containsEntry("slipway.journal-at", "sqlite:/project/.slipway/state.db");
         assertThat(spec.network()).isEqualTo("host");
     }
 

@@ -14,9 +14,9 @@ class SnapshotStoreTest {
     Path dir;
 
     private SnapshotStore.Meta take(SnapshotStore store, long run, String content) throws IOException {
-        String id = SnapshotStore.idFor(run, "0123456789abcdef0123");
+        String id = SnapshotStore.idFor(String.valueOf(run), "0123456789abcdef0123");
         Files.writeString(store.partialFile(id), content);
-        return store.commit(id, store.partialFile(id), "staging", run, "0123456789abcdef0123",
+        return store.commit(id, store.partialFile(id), "staging", run, String.valueOf(run), "0123456789abcdef0123",
                 Instant.parse("2026-01-01T00:00:00Z").plusSeconds(run), 42, "db:5432/x");
     }
 
@@ -63,6 +63,26 @@ class SnapshotStoreTest {
         Files.writeString(store.dumpFile(meta.id()), "tampered");
 
         assertThat(store.intact(meta)).isFalse();
+    }
+
+    @Test
+    void idFor_sameRunNumberOfTwoJournals_differsByTheRunKey() {
+        String oldJournalsRun1 = SnapshotStore.idFor("01m8xfk1k5kpmv4rk37qn5rgm4", "0123456789abcdef0123");
+        String newJournalsRun1 = SnapshotStore.idFor("01m8xfnymqd6vb77t4w0c4e162", "0123456789abcdef0123");
+
+        assertThat(newJournalsRun1).isEqualTo("01m8xfnymqd6vb77t4w0c4e162-0123456789ab").isNotEqualTo(oldJournalsRun1);
+    }
+
+    @Test
+    void find_sidecarWrittenBeforeRunKeys_readsWithoutAKey() throws IOException {
+        SnapshotStore store = new SnapshotStore(dir);
+        Files.writeString(store.partialFile("3-abc"), "dump");
+        Files.move(store.partialFile("3-abc"), store.dumpFile("3-abc"));
+        Files.writeString(dir.resolve("3-abc.json"), """
+                {"id":"3-abc","stage":"staging","runId":3,"commit":"abc","createdAt":"2026-01-01T00:00:00Z","sizeBytes":4,
+                 "sha256":"x","durationMs":1,"database":"db:5432/x"}""");
+
+        assertThat(store.find("3-abc")).hasValueSatisfying(m -> assertThat(m.runKey()).isNull());
     }
 
     @Test

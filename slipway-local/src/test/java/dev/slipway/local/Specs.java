@@ -30,8 +30,18 @@ final class Specs {
     }
 
     static Map<String, String> labels(long run, String role, int replica) {
+        return labels(String.valueOf(run), run, role, replica);
+    }
+
+    /** Labels of a container of run number {@code run} whose key is {@code key}. */
+    static Map<String, String> labels(String key, long run, String role, int replica) {
         return Map.of(Labels.APP, "hello", Labels.STAGE, "staging", Labels.RUN, String.valueOf(run),
-                Labels.RUN_KEY, String.valueOf(run), Labels.ROLE, role,
+                Labels.RUN_KEY, key, Labels.ROLE, role,
                 Labels.COMMIT, "commit" + run, Labels.REPLICA, String.valueOf(replica), Labels.PORT, String.valueOf(19000 + replica));
+    }
+
+    /** A run key as {@link dev.slipway.core.journal.RunKeys} makes them, made at "time" {@code t}: later t, newer key. */
+    static String key(long t) {
+        return String.format("%010d", t) + "abcdefghjkmnpqrs";
     }
 }

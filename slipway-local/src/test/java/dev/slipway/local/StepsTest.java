@@ -77,16 +77,47 @@ class StepsTest {
     }
 
     @Test
-    void stopOld_leftoversOfOtherRuns_areRemovedButThePreviousReleaseIsKept() {
+    void stopOld_leftoversOfOtherRuns_areKeptUntilTheNewReleaseIsVerified() {
         engine.add("hello-staging-2-0", "exited", Specs.labels(2, Labels.SERVER, 0));
         engine.add("hello-staging-3-migrate", "exited", Specs.labels(3, Labels.MIGRATE, 0));
         engine.add("hello-staging-3-0", "running", Specs.labels(3, Labels.SERVER, 0));
 
         new StopOldStep(engine, pool).run(ctx(5, 1, StepName.STOP_OLD));
 
-        assertThat(engine.calls).contains("remove hello-staging-2-0", "remove hello-staging-3-migrate")
-                .doesNotContain("remove hello-staging-3-0");
+        assertThat(engine.calls).noneMatch(c -> c.startsWith("remove"));
         assertThat(engine.boxes.get("id-hello-staging-3-0").state()).isEqualTo("exited");
+    }
+
+    @Test
+    void stopOld_resumedAfterItHadStoppedTheOldReleaseAndNoJournaledRelease_namesTheStoppedReleaseAgain() {
+        String old = Specs.key(4);
+        engine.add("hello-staging-old-0", "running", Specs.labels(old, 4, Labels.SERVER, 0));
+        engine.add("hello-staging-old-1", "running", Specs.labels(old, 4, Labels.SERVER, 1));
+        FixedContext ctx = ctx(5, 2, StepName.STOP_OLD);
+        ctx.runKey = Specs.key(5);
+        new StopOldStep(engine, pool).run(ctx); // the process died here, before stop-old's success was journaled
+
+        Outputs resumed = new StopOldStep(engine, pool).run(ctx);
+
+        assertThat(resumed.values()).containsEntry("previous", old).containsEntry("stopped", "0")
+                .containsEntry("previousContainers", "id-hello-staging-old-0,id-hello-staging-old-1");
+        assertThat(engine.boxes).containsKeys("id-hello-staging-old-0", "id-hello-staging-old-1");
+    }
+
+    @Test
+    void compensate_noStopOldOutputsAfterACrashInStopOld_startsTheStoppedPreviousReleaseAgain() {
+        String old = Specs.key(4);
+        engine.add("hello-staging-old-0", "running", Specs.labels(old, 4, Labels.SERVER, 0));
+        FixedContext stopOld = ctx(5, 1, StepName.STOP_OLD);
+        stopOld.runKey = Specs.key(5);
+        new StopOldStep(engine, pool).run(stopOld); // the process died here, before stop-old's success was journaled
+        FixedContext compensate = ctx(5, 1, StepName.COMPENSATE);
+        compensate.runKey = Specs.key(5);
+
+        Outputs out = new CompensateStep(engine, null, alwaysHealthy).run(compensate, false);
+
+        assertThat(out.require("restored")).isEqualTo(old);
+        assertThat(engine.boxes.values()).extracting(b -> b.name() + " " + b.state()).containsExactly("hello-staging-old-0 running");
     }
 
     @Test
@@ -105,6 +136,8 @@ class StepsTest {
         assertThat(spec.cmd()).containsExactly("-jar", "/app/hello.jar", "migrate");
         assertThat(spec.image()).isEqualTo("sha256:new5");
         assertThat(spec.env()).containsEntry("STAGE", "staging").containsEntry("GREETING", "hi");
+        assertThat(spec.labels()).containsEntry("slipway.run-key", "5").containsEntry("slipway.journal", "testjournal")
+                .containsEntry("slipway.journal-at", "sqlite:/project/.slipway/state.db");
     }
 
     @Test
@@ -129,16 +162,34 @@ class StepsTest {
     }
 
     @Test
-    void deployThenVerify_newRelease_startsReplicasAndRemovesTheStoppedOldOnes() {
-        engine.add("hello-staging-4-0", "exited", Specs.labels(4, Labels.SERVER, 0));
+    void deployThenVerify_newRelease_startsReplicasThenRemovesEveryOtherRunsServersAndFinishedMigrations() {
+        engine.add("hello-staging-3-0", "exited", Specs.labels(3, Labels.SERVER, 0));
+        engine.add("hello-staging-4-0", "running", Specs.labels(4, Labels.SERVER, 0));
+        engine.add("hello-staging-4-migrate", "exited", Specs.labels(4, Labels.MIGRATE, 0));
         new StopOldStep(engine, pool).run(ctx(5, 2, StepName.STOP_OLD));
+        engine.add("hello-staging-5-migrate", "exited", Specs.labels(5, Labels.MIGRATE, 0));
 
         Outputs deployed = new DeployStep(engine).run(ctx(5, 2, StepName.DEPLOY));
+        assertThat(engine.boxes).hasSize(6);
         Outputs verified = new VerifyStep(engine, alwaysHealthy).run(ctx(5, 2, StepName.VERIFY));
 
         assertThat(deployed.require("ports")).isEqualTo("19000,19001");
         assertThat(verified.require("urls")).isEqualTo("http://127.0.0.1:19000/healthz,http://127.0.0.1:19001/healthz");
         assertThat(engine.boxes.values()).extracting(Containers.Box::name).containsExactly("hello-staging-5-0", "hello-staging-5-1");
+    }
+
+    @Test
+    void verify_newReleaseNeverHealthy_removesNothingOfThePreviousRelease() {
+        engine.add("hello-staging-4-0", "running", Specs.labels(4, Labels.SERVER, 0));
+        new StopOldStep(engine, pool).run(ctx(5, 1, StepName.STOP_OLD));
+        new DeployStep(engine).run(ctx(5, 1, StepName.DEPLOY));
+        TickingClock clock = new TickingClock();
+        HealthWaits unhealthy = ctx -> new HealthWait(url -> 503, engine, clock, clock::advance);
+        FixedContext verify = ctx(5, 1, StepName.VERIFY);
+        verify.clock = clock;
+
+        assertThatThrownBy(() -> new VerifyStep(engine, unhealthy).run(verify.at(StepName.VERIFY))).isInstanceOf(TargetException.class);
+        assertThat(engine.boxes).containsKey("id-hello-staging-4-0");
     }
 
     @Test
@@ -154,7 +205,7 @@ class StepsTest {
 
         assertThat(engine.calls).containsExactly("remove hello-staging-5-0", "remove hello-staging-5-1",
                 "start hello-staging-4-0", "start hello-staging-4-1");
-        assertThat(out.require("restored")).isEqualTo("run 4");
+        assertThat(out.require("restored")).isEqualTo("4");
     }
 
     @Test
