@@ -89,7 +89,10 @@ final class RunExecution {
             if (run.kind() == RunKind.RESTORE) {
                 return restore();
             }
-            claim();
+            Optional<String> refused = claim();
+            if (refused.isPresent()) {
+                return fail(refused.get());
+            }
             beforeChange();
             afterChange();
             recorder.event(EventType.RUN_SUCCEEDED, null, "commit", run.commit());
@@ -116,14 +119,20 @@ final class RunExecution {
         return null;
     }
 
-    /** Before anything runs: the target refuses a stage that is served by work this journal cannot prove is its own. */
-    private void claim() {
-        if (run.kind() == RunKind.DEPLOY && !outputs.containsKey(StepName.BUILD)) {
-            try {
-                target.claim(contexts.create(StepName.BUILD, 1, recorder.clock().instant().plus(Duration.ofMinutes(1))));
-            } catch (TargetException e) {
-                throw new StepFailure(StepName.BUILD, recorder.masker().mask(e.getMessage()), e);
-            }
+    /**
+     * Before the stage is changed: the target refuses a stage that is served by work this journal cannot prove is its
+     * own (deploys and rollbacks alike). Returns why, when it refuses.
+     */
+    private Optional<String> claim() {
+        boolean changing = view.get().steps().keySet().stream().anyMatch(s -> StepName.fromId(s).changesStage());
+        if (changing) {
+            return Optional.empty();
+        }
+        try {
+            target.claim(contexts.create(StepName.BUILD, 1, recorder.clock().instant().plus(Duration.ofMinutes(1))));
+            return Optional.empty();
+        } catch (TargetException e) {
+            return Optional.of("the stage is not this journal's to change: " + recorder.masker().mask(e.getMessage()));
         }
     }
 
