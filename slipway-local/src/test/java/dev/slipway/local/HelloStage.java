@@ -56,6 +56,7 @@ final class HelloStage implements AutoCloseable {
         this.replicas = replicas;
         this.work = work;
         ItEnv.freshDatabase(database);
+        removeContainers(); // a test run that was killed leaves its stage's containers; the stage starts empty
         prepareContexts();
         useJournal(work.resolve("state.db"));
     }
