@@ -15,9 +15,41 @@ slipway_json() { SLIPWAY_PLAIN=1 "$SLIPWAY" "$@" -f "$app/slipway.yml" --output 
 
 fail() { FAILS+=("$1"); }
 
+# A leftover is reported (and counted) the first time it is seen; later iterations only say it is still there.
+declare -A SEEN_LEFTOVER=()
+STILL_THERE=0
+leftover() {
+  local key="$1" text="$2"
+  if [[ -n "${SEEN_LEFTOVER[$key]:-}" ]]; then
+    STILL_THERE=$((STILL_THERE + 1))
+    return
+  fi
+  SEEN_LEFTOVER[$key]=1
+  fail "$text"
+  LEFTOVERS=$((LEFTOVERS + 1))
+}
+
 checks_reset() {
   FAILS=()
-  NOT_CONVERGED=0 LEFTOVERS=0 DATA_LOSS=0 NON_TERMINAL=0
+  NOT_CONVERGED=0 LEFTOVERS=0 DATA_LOSS=0 NON_TERMINAL=0 STILL_THERE=0 JOURNAL_ORDER=0
+}
+
+# A run's terminal event is its last: nothing (a step's end, a log of a step still running) is journaled after the
+# run has ended. JOURNAL_ORDER counts runs where something was.
+check_journal_order() {
+  local r bad
+  for r in "$@"; do
+    [[ -n "$r" ]] || continue
+    bad="$(slipway_json logs "$r" | jq -r --arg r "$r" '.events as $e
+      | ([$e | to_entries[] | select(.value.type | test("^(RUN_SUCCEEDED|RUN_FAILED|ROLLED_BACK|COMPENSATION_FAILED|RUN_SUPERSEDED)$")) | .key] | first) as $t
+      | if $t != null and $t < ($e | length) - 1
+        then "run \($r): \($e[$t].type) (seq \($e[$t].seq)) is followed by " + ([$e[$t + 1:][] | "\(.type) \(.step // "") (seq \(.seq))"] | join(", "))
+        else empty end')"
+    if [[ -n "$bad" ]]; then
+      fail "journal: events after the end: $bad"
+      JOURNAL_ORDER=$((JOURNAL_ORDER + 1))
+    fi
+  done
 }
 
 # The rows present now: DATA_MAXID and DATA_MD5 over them (greetings: id, name, length, time).
@@ -41,9 +73,9 @@ data_write() {
     "http://127.0.0.1:$port/greetings" >/dev/null 2>&1 || true
 }
 
-# check_stage SHA VERSIONS MODE: SHA must be live, VERSIONS (space separated) applied; MODE exact|superset.
+# check_stage SHA VERSIONS: SHA must be live and exactly VERSIONS (space separated) applied.
 check_stage() {
-  local sha="$1" versions="$2" mode="${3:-exact}"
+  local sha="$1" versions="$2"
   local runs status live_run live_commit
   runs="$(slipway_json runs --limit 1000)" || { fail "journal: slipway runs failed: $(tail -n 2 "$logdir/cli-stderr.log")"; NOT_CONVERGED=1; return; }
   status="$(slipway_json status)" || { fail "journal: slipway status failed"; NOT_CONVERGED=1; return; }
@@ -55,7 +87,7 @@ check_stage() {
     NOT_CONVERGED=1
   fi
   check_containers "$sha" "$live_run"
-  check_schema "$versions" "$mode"
+  check_schema "$versions"
   check_snapshots "$runs"
   check_processes
 }
@@ -98,8 +130,7 @@ check_containers() {
     NOT_CONVERGED=1
   fi
   if [[ -n "$others" ]]; then
-    while read -r l; do fail "leftover container: $l"; done <<<"$others"
-    LEFTOVERS=$((LEFTOVERS + $(wc -l <<<"$others")))
+    while read -r l; do leftover "container ${l%% *}" "leftover container: $l"; done <<<"$others"
   fi
   for ((i = 0; i < CHAOS_REPLICAS; i++)); do
     p=$((port + i))
@@ -136,7 +167,7 @@ check_image_tree() {
       printf '%s %s\n' "$f" "$(md5sum <"$f" | cut -c1-8)"; done)"
     if [[ "$want" != "$got" ]]; then
       fail "image: the $kind labelled ${sha:0:12} is not that commit's tree: /app/migrations lacks [$(comm -23 <(echo "$want") <(echo "$got") | cut -d' ' -f1 | tr '\n' ' ' | sed 's/ $//')], has extra or changed [$(comm -13 <(echo "$want") <(echo "$got") | cut -d' ' -f1 | tr '\n' ' ' | sed 's/ $//')]"
-      NOT_CONVERGED=1
+      [[ "$kind" != container ]] || NOT_CONVERGED=1 # a wrong image that does not serve is a failure, not a divergence
       IMAGE_MISMATCH=1
     fi
   fi
@@ -144,19 +175,18 @@ check_image_tree() {
   rm -rf "$dir"
 }
 
+# The successful versions in flyway_schema_history are exactly $1 (space separated); none failed.
 check_schema() {
-  local want="$1" mode="$2" have failed missing
+  local want="$1" have failed missing extra
   have="$(sql "select string_agg(version, ' ' order by version::int) from flyway_schema_history where success and version ~ '^[0-9]+\$'" 2>&1)" ||
     { fail "schema: cannot read flyway_schema_history: $have"; NOT_CONVERGED=1; return; }
   failed="$(sql "select count(*) from flyway_schema_history where not success")"
   [[ "$failed" == 0 ]] || { fail "schema: $failed failed migration row(s) in flyway_schema_history"; NOT_CONVERGED=1; }
-  want="$(tr ' ' '\n' <<<"$want" | sort -n | tr '\n' ' ' | sed 's/ $//')"
-  if [[ "$mode" == exact && "$have" != "$want" ]]; then
-    fail "schema: applied versions [$have], expected [$want]"
+  missing="$(comm -23 <(tr ' ' '\n' <<<"$want" | sort -u) <(tr ' ' '\n' <<<"$have" | sort -u) | sort -n | tr '\n' ' ')"
+  extra="$(comm -13 <(tr ' ' '\n' <<<"$want" | sort -u) <(tr ' ' '\n' <<<"$have" | sort -u) | sort -n | tr '\n' ' ')"
+  if [[ -n "$missing$extra" ]]; then
+    fail "schema: applied versions [$have]; missing [${missing% }], not of any deployed commit [${extra% }]"
     NOT_CONVERGED=1
-  elif [[ "$mode" == superset ]]; then
-    missing="$(comm -23 <(tr ' ' '\n' <<<"$want" | sort) <(tr ' ' '\n' <<<"$have" | sort) | tr '\n' ' ')"
-    [[ -z "$missing" ]] || { fail "schema: versions [${missing% }] of the live commit are not applied (applied: [$have])"; NOT_CONVERGED=1; }
   fi
 }
 
@@ -177,18 +207,16 @@ check_snapshots() {
     [[ -e "$f" ]] || continue
     base="$(basename "$f")"
     case "$base" in
-      *.dump) [[ -f "${f%.dump}.json" ]] || { fail "leftover snapshot file: $base has no sidecar (an unfinished snapshot)"; LEFTOVERS=$((LEFTOVERS + 1)); } ;;
+      *.dump) [[ -f "${f%.dump}.json" ]] || leftover "file $base" "leftover snapshot file: $base has no sidecar (an unfinished snapshot)" ;;
       *.json)
         id="${base%.json}"
-        [[ -f "$snapstage/$id.dump" ]] || { fail "leftover snapshot file: $base has no dump"; LEFTOVERS=$((LEFTOVERS + 1)); continue; }
+        [[ -f "$snapstage/$id.dump" ]] || { leftover "file $base" "leftover snapshot file: $base has no dump"; continue; }
         run="$(jq -r '.runId' "$f")" commit="$(jq -r '.commit' "$f")"
         jrun="$(jq -r --argjson r "$run" '.[] | select(.id == $r) | .commit' <<<"$runs")"
-        if [[ "$jrun" != "$commit" ]]; then
-          fail "leftover snapshot file: $base is of run $run ($commit) but the journal's run $run is ${jrun:-missing}"
-          LEFTOVERS=$((LEFTOVERS + 1))
-        fi
+        [[ "$jrun" == "$commit" ]] ||
+          leftover "file $base" "leftover snapshot file: $base is of run $run ($commit) but the journal's run $run is ${jrun:-missing}"
         ;;
-      *) fail "leftover snapshot file: $base"; LEFTOVERS=$((LEFTOVERS + 1)) ;;
+      *) leftover "file $base" "leftover snapshot file: $base ($(stat -c %s "$f") bytes, $(date -r "$f" +%T))" ;;
     esac
   done
 }
@@ -196,15 +224,12 @@ check_snapshots() {
 # No pg_dump/pg_restore of ours and no deploy this suite started is still running once the deploys have returned.
 check_processes() {
   local p
-  for p in $(pgrep -f -- "$snapdir" 2>/dev/null || true); do
-    [[ "$p" == "$$" ]] && continue
-    fail "leftover process: $p $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | cut -c1-120)"
-    LEFTOVERS=$((LEFTOVERS + 1))
+  for p in $(pgrep -f -- "--file=$snapdir" 2>/dev/null || true); do
+    leftover "process $p" "leftover process: $p $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | cut -c1-160)"
   done
   for p in "${OUR_PIDS[@]}"; do
     if alive "$p"; then
-      fail "leftover process: deploy pid $p still running"
-      LEFTOVERS=$((LEFTOVERS + 1))
+      leftover "process $p" "leftover process: deploy pid $p still running"
     fi
   done
 }

@@ -10,7 +10,8 @@ five_round() {
   local -a shas=() vers=() dirs=() pids=() outs=() rcs=()
   t_round="$(now_ms)"
   checks_reset
-  IMAGE_MISMATCH=0
+  IMAGE_MISMATCH=0 FIVE_CROSSED=0
+  local base_versions="$good_versions"
   for k in 1 2 3 4 5; do
     commit_good
     shas[k]="$COMMIT_SHA" vers[k]="$good_versions" dirs[k]="$work/five/r$r-c$k"
@@ -35,24 +36,33 @@ five_round() {
   for k in 1 2 3 4 5; do
     id="$(jq -r --arg c "${shas[k]}" '[.[] | select(.commit == $c) | .id] | join(",")' <<<"$runs")"
     states="$(jq -r --arg c "${shas[k]}" '[.[] | select(.commit == $c) | .state] | join(",")' <<<"$runs")"
-    printf '  checkout c%d (%s, V%s): exit %s, run %s %s; %s\n' "$k" "${shas[k]:0:12}" "${vers[k]##* }" "${rcs[k]}" "${id:-none}" \
-      "${states:-}" "$(built_from "$id")"
+    driven_by "$id" "$k" "${pids[*]}"
+    printf '  checkout c%d (%s, V%s): exit %s, run %s %s%s%s\n' "$k" "${shas[k]:0:12}" "${vers[k]##* }" "${rcs[k]}" "${id:-none}" \
+      "${states:-}" "$DRIVEN" "$(built_from "$id")"
     [[ "${rcs[k]}" == 0 ]] || fail "five: the deploy from checkout c$k exited ${rcs[k]}, expected 0 (output: ${outs[k]})"
     [[ "$(grep -c . <<<"${id//,/$'\n'}")" == 1 ]] || fail "five: commit c$k has run(s) [${id:-none}], expected exactly one"
   done
   five_states "$runs" "$newest"
   five_overlap "$runs"
-  local want=""
-  for k in 1 2 3 4 5; do [[ "${shas[k]}" != "$sha" ]] || want="${vers[k]}"; done
-  [[ -n "$want" ]] || { fail "five: the newest run $newest is not of one of the five commits"; want="${vers[5]}"; }
-  check_stage "$sha" "$want" superset
+  # the history is linear, so the schema must hold the migrations of the newest commit that SUCCEEDED here, and
+  # none of a commit that only got superseded
+  local want="$base_versions"
+  for k in 1 2 3 4 5; do
+    [[ "$(jq -r --arg c "${shas[k]}" '[.[] | select(.commit == $c and .state == "SUCCEEDED")] | length' <<<"$runs")" == 0 ]] || want="${vers[k]}"
+  done
+  [[ -n "$sha" && " ${shas[*]} " == *" $sha "* ]] || fail "five: the newest run ${newest:-none} is not of one of the five commits"
+  check_stage "$sha" "$want"
   five_images "${shas[*]}"
   check_data "$DATA_MAXID" "$DATA_MD5"
+  check_journal_order $(jq -r '.[].id' <<<"$runs")
   count_iteration
   FIVE_ROUNDS=$((FIVE_ROUNDS + 1))
   ITER_MS+=($(($(now_ms) - t_round)))
-  FIVE_RESULT="$( ((${#FAILS[@]})) && echo FAIL || echo ok)"
-  printf '  newest request: run %s (%s); round took %ss  %s\n' "${newest:-none}" "${sha:0:12}" "$(secs $(($(now_ms) - t_round)))" "$FIVE_RESULT"
+  local result
+  result="$( ((${#FAILS[@]})) && echo FAIL || echo ok)"
+  ((FIVE_CROSSED)) || result+=" (no process drove another's request)"
+  FIVE_RESULT="${FIVE_RESULT:+$FIVE_RESULT; }round $r $result"
+  printf '  newest request: run %s (%s); round took %ss  %s\n' "${newest:-none}" "${sha:0:12}" "$(secs $(($(now_ms) - t_round)))" "$result"
   ids="$(jq -r '[.[].id] | join(" ")' <<<"$runs")"
   ((${#FAILS[@]} == 0)) || report_fails "five $r" "$ids"
   for k in 1 2 3 4 5; do g worktree remove --force "${dirs[k]}" 2>/dev/null || true; done
@@ -62,13 +72,33 @@ five_round() {
   ((NOT_CONVERGED == 0)) || recover "$good_sha"
 }
 
+# Which deploy process drove run $1 (requested by checkout $2's process): the pid in its RUN_STARTED holder
+# (host/pid/nonce) among the five JVM pids $3. Sets FIVE_CROSSED when a process drove another's request, which is
+# what this scenario is about. DRIVEN says it for the report line.
+driven_by() {
+  DRIVEN=""
+  [[ -n "$1" && "$1" != *,* ]] || return 0
+  local holder pid j=0 p
+  holder="$(slipway_json logs "$1" | jq -r '[.events[] | select(.type == "RUN_STARTED")][0].data.holder // ""' 2>/dev/null)"
+  [[ -n "$holder" ]] || return 0
+  pid="$(cut -d/ -f2 <<<"$holder")"
+  for p in $3; do
+    j=$((j + 1))
+    [[ "$p" == "$pid" ]] || continue
+    [[ "$j" == "$2" ]] || FIVE_CROSSED=1
+    DRIVEN=", driven by checkout c$j's process"
+    return 0
+  done
+  DRIVEN=", driven by $holder"
+}
+
 # Which directory the run's build step built from (its log line "building <tag> from <dir>/Containerfile").
 built_from() {
   [[ -n "$1" && "$1" != *,* ]] || return 0
   local l
   l="$(slipway_json logs "$1" | jq -r '.logs[] | select(.step == "build") | .line | select(startswith("building "))' 2>/dev/null | head -n 1)"
-  [[ -n "$l" ]] || { echo "built nothing"; return 0; }
-  sed -E "s|^building [^ ]*:([0-9a-f]{7})[0-9a-f]* from $work/five/r[0-9]+-(c[0-9])/.*|built its image from checkout \2|; s|^building [^ ]*:([0-9a-f]{7})[0-9a-f]* from (.*)|built from \2|" <<<"$l"
+  [[ -n "$l" ]] || return 0
+  sed -E "s|^building [^ ]*:([0-9a-f]{7})[0-9a-f]* from $work/five/r[0-9]+-(c[0-9])/.*|, built from checkout \2's files|; s|^building [^ ]*:([0-9a-f]{7})[0-9a-f]* from (.*)|, built from \2|" <<<"$l"
 }
 
 # The newest request SUCCEEDED; every other run was SUPERSEDED by a newer one or SUCCEEDED (it was picked before the

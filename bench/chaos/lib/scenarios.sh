@@ -3,8 +3,9 @@
 # random moment of a deploy, then the same deploy again), five (five checkouts deploy five commits at once).
 
 declare -A T_MS=() C_MS=() PHASES=() TERM_CODES=()
+S_MS=1000 # how long pg_dump took in the measured good deploy
 KILL_ITERS=0 TERM_ITERS=0 FIVE_ROUNDS=0 MEASURE_FAILED=0
-ITERATIONS=0 CONVERGED=0 LEFTOVER_ITERS=0 DATALOSS_ITERS=0 NONTERMINAL_ITERS=0 FAILED_ITERS=0
+ITERATIONS=0 CONVERGED=0 ORDER_ITERS=0 LEFTOVER_ITERS=0 DATALOSS_ITERS=0 NONTERMINAL_ITERS=0 FAILED_ITERS=0
 RESUME_MS=() ITER_MS=()
 SUMMARY_FAILS=()
 
@@ -39,6 +40,7 @@ count_iteration() {
   ((LEFTOVERS == 0)) || LEFTOVER_ITERS=$((LEFTOVER_ITERS + 1))
   ((DATA_LOSS == 0)) || DATALOSS_ITERS=$((DATALOSS_ITERS + 1))
   ((NON_TERMINAL == 0)) || NONTERMINAL_ITERS=$((NONTERMINAL_ITERS + 1))
+  ((JOURNAL_ORDER == 0)) || ORDER_ITERS=$((ORDER_ITERS + 1))
   ((${#FAILS[@]} == 0)) || FAILED_ITERS=$((FAILED_ITERS + 1))
 }
 
@@ -65,9 +67,12 @@ measure() {
     [[ -n "${C_MS[$kind]}" && "${C_MS[$kind]}" != 0 ]] || { fail "measure: run ${run:-?} of the $kind commit has no compensate step"; C_MS[$kind]=2000; }
     sha="$good_sha"
   fi
-  [[ "$kind" == first ]] && sql "insert into greetings (name, name_length) select 'seed-' || g, length('seed-' || g) from generate_series(1, 200) g" >/dev/null
+  [[ "$kind" != good ]] || S_MS="$(slipway_json logs "${run:-0}" | jq -r '[.logs[] | select(.step == "snapshot") | .line
+      | capture("^snapshot .*: [0-9]+ bytes in (?<ms>[0-9]+) ms") | .ms][0] // "1000"')"
+  [[ "$kind" == first ]] && sql "insert into greetings (name, name_length) select 'seed-' || g, length('seed-' || g) from generate_series(1, ${CHAOS_ROWS:-100000}) g" >/dev/null
   check_stage "$sha" "$good_versions"
   check_data "$DATA_MAXID" "$DATA_MD5"
+  check_journal_order "$run"
   printf 'measure %-14s %s run %-3s exit %s in %5ss%s  %s\n' "$kind" "${COMMIT_SHA:-$sha}" "${run:-?}" "$DEPLOY_RC" "$(secs "$DEPLOY_MS")" \
     "$([[ -n "${C_MS[$kind]:-}" ]] && echo ", compensation $(secs "${C_MS[$kind]}")s")" "$( ((${#FAILS[@]})) && echo FAIL || echo ok)"
   ((${#FAILS[@]} == 0)) || { MEASURE_FAILED=$((MEASURE_FAILED + 1)); report_fails "measure $kind" "$run"; }
@@ -75,13 +80,13 @@ measure() {
   g checkout -q main
 }
 
-# chaos_iteration SIGNAL I N KIND[:comp]: a deploy of a new KIND commit gets SIGNAL after a uniform delay in [0, T]
-# (":comp": once it prints that it is bringing the previous version back, after a uniform delay in [0, C]); then
-# the same deploy runs again and the stage is checked.
+# chaos_iteration SIGNAL I N KIND[:comp|:snap]: a deploy of a new KIND commit gets SIGNAL after a uniform delay in
+# [0, T]; ":comp": once it prints that it is bringing the previous version back, within [0, 0.9 C]; ":snap": once it
+# says it starts pg_dump, within [0, 0.9 S], S = pg_dump's measured time. Then the same deploy runs again and the stage is checked.
 chaos_iteration() {
   local sig="$1" i="$2" n="$3" kind="${4%%:*}" mode="" t_iter t_sig delay window sha versions want_rc
   local before out1 out2 run phase rc1="" line verdict
-  [[ "$4" == *:comp ]] && mode=comp
+  [[ "$4" != *:* ]] || mode="${4#*:}"
   t_iter="$(now_ms)"
   checks_reset
   make_commit "$kind"
@@ -96,11 +101,13 @@ chaos_iteration() {
   start_deploy "$out1"
   local pid="$DEPLOY_PID" t0
   t0="$(now_ms)"
-  if [[ "$mode" == comp ]]; then
-    window=$((C_MS[$kind] * 9 / 10)) # the step's own time, less what it takes to write the end and exit
+  if [[ -n "$mode" ]]; then
+    local mark="bringing the previous version back"
+    window=$((C_MS[$kind] * 9 / 10)) # the step's own time, less what it takes to write its end
+    if [[ "$mode" == snap ]]; then mark="pg_dump -Fc of" window=$((S_MS * 9 / 10)); fi
     local deadline=$(($(date +%s) + deploy_timeout))
-    until grep -q "bringing the previous version back" "$out1" 2>/dev/null || ! alive "$pid" || (($(date +%s) > deadline)); do sleep 0.05; done
-    grep -q "bringing the previous version back" "$out1" || fail "comp: the deploy of $kind commit ${sha:0:12} never started compensation (output: $out1)"
+    until grep -q "$mark" "$out1" 2>/dev/null || ! alive "$pid" || (($(date +%s) > deadline)); do sleep 0.02; done
+    grep -q "$mark" "$out1" || fail "$mode: the deploy of $kind commit ${sha:0:12} never printed '$mark' (output: $out1)"
     delay="$(uniform_ms "$window")"
   else
     window="${T_MS[$kind]}"
@@ -124,17 +131,24 @@ chaos_iteration() {
   run_deploy "$out2"
   RESUME_MS+=("$DEPLOY_MS")
   [[ "$DEPLOY_RC" == "$want_rc" ]] || fail "exit: the deploy after SIG$sig exited $DEPLOY_RC, expected $want_rc (output: $out2)"
+  local involved
+  involved="$run $(runs_after "$before" "$run")"
   check_stage "$expect" "$versions"
   check_data "$DATA_MAXID" "$DATA_MD5"
+  check_journal_order $involved
   count_iteration
   [[ "$sig" == KILL ]] && KILL_ITERS=$((KILL_ITERS + 1)) || TERM_ITERS=$((TERM_ITERS + 1))
   ITER_MS+=($(($(now_ms) - t_iter)))
   verdict="$( ((${#FAILS[@]})) && echo FAIL || echo ok)"
-  line="$(printf '%-4s %2d/%-2d %-13s %s T=%5ss SIG%s at %5ss%s in %-14s' "${sig,,}" "$i" "$n" "$kind${mode:+:comp}" "${sha:0:12}" \
-    "$(secs "$window")" "$sig" "$(secs $((t_sig - t0)))" "$ended_before" "$phase")"
+  ((STILL_THERE == 0)) || verdict+=" ($STILL_THERE earlier leftover(s) still there)"
+  local wname=T # the window the delay was drawn from: T (whole deploy), C (compensation), S (pg_dump)
+  [[ "$mode" != comp ]] || wname=C
+  [[ "$mode" != snap ]] || wname=S
+  line="$(printf '%-4s %2d/%-2d %-18s %s %s=%5ss SIG%s at %5ss%s in %-14s' "${sig,,}" "$i" "$n" "$kind${mode:+:$mode}" "${sha:0:12}" \
+    "$wname" "$(secs "$window")" "$sig" "$(secs $((t_sig - t0)))" "$ended_before" "$phase")"
   [[ -z "$rc1" ]] || line+=" exit $rc1;"
   printf '%s again: exit %s in %5ss  %s\n' "$line" "$DEPLOY_RC" "$(secs "$DEPLOY_MS")" "$verdict"
-  ((${#FAILS[@]} == 0)) || report_fails "${sig,,} $i ($kind${mode:+:comp}, ${sha:0:12}, SIG$sig in $phase)" "$run $(runs_after "$before" "$run")"
+  ((${#FAILS[@]} == 0)) || report_fails "${sig,,} $i ($kind${mode:+:$mode}, ${sha:0:12}, SIG$sig in $phase)" "$involved"
   ((NOT_CONVERGED == 0)) || recover "$expect"
   g checkout -q main
 }

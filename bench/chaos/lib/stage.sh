@@ -44,6 +44,7 @@ wait_exit() {
     if (($(date +%s) >= deadline)); then
       kill -9 "$pid" 2>/dev/null || true
       wait "$pid" 2>/dev/null || true
+      forget_pid "$pid"
       WAIT_RC=124
       return 0
     fi
@@ -51,6 +52,14 @@ wait_exit() {
   done
   WAIT_RC=0
   wait "$pid" 2>/dev/null || WAIT_RC=$?
+  forget_pid "$pid"
+}
+
+# Once reaped, a pid may be reused by any process of the machine: it is no longer ours to check or kill.
+forget_pid() {
+  local p kept=()
+  for p in "${OUR_PIDS[@]}"; do [[ "$p" == "$1" ]] || kept+=("$p"); done
+  OUR_PIDS=("${kept[@]}")
 }
 
 # Starts `slipway deploy staging` from checkout $2 (default $app) in the background, output in $1; DEPLOY_PID is
