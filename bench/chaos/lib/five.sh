@@ -129,8 +129,8 @@ five_overlap() {
       | "\($s | ms) \(if $e then ($e | ms) else 99999999999999 end) \($id)"')"$'\n'
   done
   sort -n <<<"$spans" | awk 'NF == 3 { if (prev_end != "" && $1 < prev_end) printf "run %s started while run %s was running (%d ms of overlap)\n", $3, prev_id, prev_end - $1;
-      if (prev_end == "" || $2 > prev_end) { prev_end = $2; prev_id = $3 } }' >"$work/overlaps"
-  while read -r l; do [[ -z "$l" ]] || { fail "five: two runs at once: $l"; NOT_CONVERGED=1; }; done <"$work/overlaps"
+      if (prev_end == "" || $2 > prev_end) { prev_end = $2; prev_id = $3 } }' >"$logdir/five-overlaps.txt"
+  while read -r l; do [[ -z "$l" ]] || { fail "five: two runs at once: $l"; NOT_CONVERGED=1; }; done <"$logdir/five-overlaps.txt"
 }
 
 # Every image this round built (labelled with one of the five commits) holds that commit's migrations.
