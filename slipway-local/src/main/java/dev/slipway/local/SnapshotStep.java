@@ -37,8 +37,9 @@ final class SnapshotStep {
         }
         PgConnection db = connection(ctx);
         pg.checkReachable(db);
+        Path partial = null;
         try {
-            Path partial = store.partialFile(id);
+            partial = store.partialFile(id);
             Instant start = ctx.clock().instant();
             ctx.log("pg_dump -Fc of " + db.describe() + " into " + store.dumpFile(id));
             pg.dump(db, partial, ctx.deadline(), ctx::log);
@@ -54,6 +55,19 @@ final class SnapshotStep {
             return outputs(meta, store);
         } catch (IOException e) {
             throw TargetException.permanent("cannot write snapshot " + id + " into " + store.dir() + ": " + e.getMessage(), e);
+        } finally {
+            deletePartial(partial); // a dump that was stopped or failed leaves nothing behind (after commit it is gone anyway)
+        }
+    }
+
+    private static void deletePartial(Path partial) {
+        if (partial == null) {
+            return;
+        }
+        try {
+            java.nio.file.Files.deleteIfExists(partial);
+        } catch (IOException e) {
+            // the next attempt of this run overwrites it; nothing reads a partial file
         }
     }
 
