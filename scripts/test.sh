@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: brings up what the tests need (podman API, PostgreSQL, Redis, registry, JRE base image; see
-# scripts/lib/local-env.sh), then runs every unit and integration test of the reactor with `mvn verify`.
+# scripts/lib/local-env.sh), then runs every unit and integration test of the reactor with `mvn verify`, then a
+# short round of the chaos suite (bench/chaos).
 # Extra arguments go to Maven, e.g. `scripts/test.sh -pl slipway-core`.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,3 +17,11 @@ export SLIPWAY_TEST_PG_USER=postgres
 cd "$root"
 echo "test: mvn verify (unit tests, then integration tests against the services above)"
 mvn -B -ntp verify "$@"
+
+# A short round of the chaos suite (SLIPWAY_CHAOS_N=0 skips it): every deploy killed or signalled at a random moment
+# must converge. bench/chaos/run.sh 30 is the long run whose figures docs/benchmarks.md reports.
+chaos_n="${SLIPWAY_CHAOS_N:-2}"
+if [[ "$chaos_n" != 0 && $# -eq 0 ]]; then
+  echo "test: bench/chaos/run.sh $chaos_n"
+  "$root/bench/chaos/run.sh" "$chaos_n"
+fi

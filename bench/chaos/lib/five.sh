@@ -37,8 +37,9 @@ five_round() {
     id="$(jq -r --arg c "${shas[k]}" '[.[] | select(.commit == $c) | .id] | join(",")' <<<"$runs")"
     states="$(jq -r --arg c "${shas[k]}" '[.[] | select(.commit == $c) | .state] | join(",")' <<<"$runs")"
     driven_by "$id" "$k" "${pids[*]}"
+    built_from "$id"
     printf '  checkout c%d (%s, V%s): exit %s, run %s %s%s%s\n' "$k" "${shas[k]:0:12}" "${vers[k]##* }" "${rcs[k]}" "${id:-none}" \
-      "${states:-}" "$DRIVEN" "$(built_from "$id")"
+      "${states:-}" "$DRIVEN" "$BUILT"
     [[ "${rcs[k]}" == 0 ]] || fail "five: the deploy from checkout c$k exited ${rcs[k]}, expected 0 (output: ${outs[k]})"
     [[ "$(grep -c . <<<"${id//,/$'\n'}")" == 1 ]] || fail "five: commit c$k has run(s) [${id:-none}], expected exactly one"
   done
@@ -73,7 +74,7 @@ five_round() {
 }
 
 # Which deploy process drove run $1 (requested by checkout $2's process): the pid in its RUN_STARTED holder
-# (host/pid/nonce) among the five JVM pids $3. Sets FIVE_CROSSED when a process drove another's request, which is
+# (host/boot-id/pid/start) among the five JVM pids $3. Sets FIVE_CROSSED when a process drove another's request, which is
 # what this scenario is about. DRIVEN says it for the report line.
 driven_by() {
   DRIVEN=""
@@ -81,7 +82,7 @@ driven_by() {
   local holder pid j=0 p
   holder="$(slipway_json logs "$1" | jq -r '[.events[] | select(.type == "RUN_STARTED")][0].data.holder // ""' 2>/dev/null)"
   [[ -n "$holder" ]] || return 0
-  pid="$(cut -d/ -f2 <<<"$holder")"
+  pid="$(cut -d/ -f3 <<<"$holder")"
   for p in $3; do
     j=$((j + 1))
     [[ "$p" == "$pid" ]] || continue
@@ -92,13 +93,25 @@ driven_by() {
   DRIVEN=", driven by $holder"
 }
 
-# Which directory the run's build step built from (its log line "building <tag> from <dir>/Containerfile").
+# What the run's build step built from (its log line "building <tag> from <dir>/Containerfile"): a commit unpacked
+# from git objects (.slipway/src/<sha>/, whichever checkout's process drove it) or a checkout's working tree. A
+# build of another commit's tree under this run's tag fails the round.
 built_from() {
+  BUILT=""
   [[ -n "$1" && "$1" != *,* ]] || return 0
-  local l
+  local l sha tagged
   l="$(slipway_json logs "$1" | jq -r '.logs[] | select(.step == "build") | .line | select(startswith("building "))' 2>/dev/null | head -n 1)"
-  [[ -n "$l" ]] || return 0
-  sed -E "s|^building [^ ]*:([0-9a-f]{7})[0-9a-f]* from $work/five/r[0-9]+-(c[0-9])/.*|, built from checkout \2's files|; s|^building [^ ]*:([0-9a-f]{7})[0-9a-f]* from (.*)|, built from \2|" <<<"$l"
+  [[ -n "$l" ]] || { BUILT=", image reused (no build)"; return 0; }
+  tagged="$(sed -E 's|^building [^ ]*:([0-9a-f]+) from .*|\1|' <<<"$l")"
+  if [[ "$l" =~ /\.slipway/src/([0-9a-f]+)/ ]]; then
+    sha="${BASH_REMATCH[1]}"
+    [[ "$sha" == "$tagged"* || "$tagged" == "$sha"* ]] ||
+      fail "five: run $1 is tagged ${tagged:0:12} but was built from the git objects of ${sha:0:12}"
+    BUILT=", built from the git objects of ${sha:0:12}"
+    return 0
+  fi
+  fail "five: run $1 was built from a working tree, not from its commit's git objects: $l"
+  BUILT="$(sed -E "s|^building [^ ]*:([0-9a-f]{7})[0-9a-f]* from $work/five/r[0-9]+-(c[0-9])/.*|, built from checkout \2's files|; s|^building [^ ]*:([0-9a-f]{7})[0-9a-f]* from (.*)|, built from \2|" <<<"$l")"
 }
 
 # The newest request SUCCEEDED; every other run was SUPERSEDED by a newer one or SUCCEEDED (it was picked before the

@@ -168,11 +168,15 @@ check_term_exit() {
       fail "term: the JVM died of SIGTERM (143) in $phase instead of stopping the run" ;;
     0) [[ "$kind" == good && "$phase" == after-end ]] ||
       fail "term: exit 0 after SIGTERM in $phase ($kind commit): the signal did not stop the run" ;;
-    1) # once compensation runs, a signal lets it finish: the run was already failing, not interrupted
-      if [[ "$phase" != start-up && "$phase" != after-end && "$phase" != compensation ]] &&
+    1) # once compensation runs, a signal lets it finish: the run was already failing, not interrupted. A run still
+      # queued when the signal came never started: it ends RUN_FAILED "cancelled before it started (interrupted by SIGTERM)".
+      if [[ "$phase" == queued ]]; then
+        grep -q "^RUN_FAILED cancelled before it started (interrupted by SIGTERM)" <<<"$events" ||
+          fail "term: exit 1 but queued run ${run:-?} does not end 'cancelled before it started (interrupted by SIGTERM)'"
+      elif [[ "$phase" != start-up && "$phase" != after-end && "$phase" != compensation ]] &&
         ! grep -q "^RUN_INTERRUPTED .*SIGTERM" <<<"$events"; then
-      fail "term: exit 1 but run ${run:-?} does not record RUN_INTERRUPTED by SIGTERM"
-    fi ;;
+        fail "term: exit 1 but run ${run:-?} does not record RUN_INTERRUPTED by SIGTERM"
+      fi ;;
     3) if grep -q "^COMPENSATION_FAILED" <<<"$events"; then
       fail "term: SIGTERM in $phase left run ${run:-?} NEEDS_ATTENTION: $(grep "^COMPENSATION_FAILED" <<<"$events" | head -n 1 | cut -c1-200)"
     else
