@@ -2,7 +2,7 @@
 # Chaos suite for the local target (issue 8, acceptance item 2): deploys of hello-server are killed at random moments
 # and the stage must converge anyway.
 #
-#   bench/chaos/run.sh [N] [kill] [term] [five]     # default N=3, all three scenarios; CI: bench/chaos/run.sh 3
+#   bench/chaos/run.sh [N] [kill] [term] [five] [lost]   # default N=3, all scenarios; CI: bench/chaos/run.sh 2
 #
 #   kill  N iterations: `slipway deploy staging` of a new commit gets SIGKILL (the JVM) after a delay drawn
 #         uniformly from [0, T], T = a measured full deploy of that kind of commit; then the same deploy again.
@@ -10,6 +10,9 @@
 #   term  N iterations: the same with SIGTERM, T including JVM start; the SIGTERMed deploy's exit code is checked.
 #   five  five checkouts (git worktrees) at five commits, each adding a migration, deploy at once to one stage
 #         and one journal: one run at a time, the newest request live from its own tree, the others SUPERSEDED.
+#   lost  the journal is deleted and the live commit deployed again: a new snapshot is taken and the migration
+#         really runs (nothing of the lost journal's runs is adopted); then a second journal beside the first is
+#         refused before anything runs, naming the first.
 #
 # After every iteration: exit codes; the expected release live (journal, APP_VERSION on every replica, the image's
 # files = the commit's); exactly `replicas` running healthy containers and nothing else of the stage; every snapshot
@@ -28,18 +31,20 @@ here="$root/bench/chaos"
 n="${1:-3}"
 [[ "$n" =~ ^[0-9]+$ ]] || { echo "usage: bench/chaos/run.sh [N] [kill] [term] [five]" >&2; exit 2; }
 shift || true
-scenarios="${*:-kill term five}"
+scenarios="${*:-kill term five lost}"
 seed="${CHAOS_SEED:-$(( $(date +%s) % 32768 ))}"
 RANDOM=$seed
 OUR_PIDS=()
 ABORT=0
 FIVE_RESULT=""
+LOST_RESULT=""
 FIVE_CROSSED=0
 
 . "$here/lib/stage.sh"
 . "$here/lib/checks.sh"
 . "$here/lib/scenarios.sh"
 . "$here/lib/five.sh"
+. "$here/lib/lost.sh"
 
 mkdir -p "$logdir"
 rm -f "$logdir"/*.log
@@ -89,6 +94,12 @@ if [[ " $scenarios " == *" five "* ]]; then
   done
 fi
 
+# lost: the journal deleted and the live commit deployed again (a new snapshot, a real migration), then a second
+# journal refused. Last, because the lost journal's snapshots stay behind on purpose.
+if [[ " $scenarios " == *" lost "* ]] && ((!ABORT)); then
+  lost_round
+fi
+
 # ---------------------------------------------------------------------------------------------------- figures
 stats() { # "mean p50 max" in seconds of the ms values given
   [[ $# -gt 0 ]] || { echo "-"; return; }
@@ -113,6 +124,7 @@ printf '%-26s %s\n' "SIGTERM landed in" "$(hist TERM)"
 codes=""; for k in "${!TERM_CODES[@]}"; do codes+="exit $k×${TERM_CODES[$k]} "; done
 printf '%-26s %s\n' "SIGTERMed deploy" "${codes:-none}"
 printf '%-26s %s\n' "five at once" "${FIVE_RESULT:-not run}"
+printf '%-26s %s\n' "lost journal" "${LOST_RESULT:-not run}"
 printf '%-26s %s\n' "full deploy T" "pg_dump $(secs "$S_MS") s; first $(secs "${T_MS[first]:-0}") s, good $(secs "${T_MS[good]:-0}") s, bad-migration $(secs "${T_MS[bad-migration]:-0}") s (compensation $(secs "${C_MS[bad-migration]:-0}") s), bad-health $(secs "${T_MS[bad-health]:-0}") s (compensation $(secs "${C_MS[bad-health]:-0}") s)"
 printf '%-26s %s\n' "deploy after the signal" "$(stats "${RESUME_MS[@]}")"
 printf '%-26s %s\n' "iteration" "$(stats "${ITER_MS[@]}")"

@@ -57,8 +57,9 @@ class ConcurrentDeployIT {
 
             assertThat(b.waitFor(60)).as(b.output()).isZero();
             assertThat(takeover).isLessThan(Duration.ofSeconds(3)); // the lease TTL in the fixture
-            assertThat(f.journal.lease("staging")).isEmpty();
-            assertThat(held.holder()).endsWith("/" + held.holder().split("/")[2]);
+            assertThat(f.journal.lease("staging").orElseThrow().isFree()).isTrue();
+            assertThat(held.holder().split("/")).hasSize(4); // host/boot-id/pid/start
+            assertThat(held.holder().split("/")[2]).isEqualTo(String.valueOf(a.process.pid()));
             assertNoOverlap(f.calls());
             assertThat(RunView.of(f.journal.run(1).orElseThrow(), f.journal.events(1)).state()).isEqualTo(RunState.SUCCEEDED);
         }

@@ -162,7 +162,7 @@ class StartupSignalIT {
                 assertThat(v.reason()).as(what).isEqualTo(CANCELLED);
                 assertThat(f.calls()).as(what).isEmpty();
             }
-            assertThat(f.journal.lease("staging")).as(what).isEmpty();
+            assertThat(f.journal.lease("staging").filter(l -> !l.isFree())).as(what).isEmpty();
         }
     }
 
@@ -203,7 +203,7 @@ class StartupSignalIT {
             } else {
                 assertThat(code).as(what).isEqualTo(1); // the run failed and nothing was changed
             }
-            assertThat(f.journal.lease("staging")).as(what).isEmpty();
+            assertThat(f.journal.lease("staging").filter(l -> !l.isFree())).as(what).isEmpty();
             assertThat(f.calls()).as(what).doesNotContain("1 build end");
         }
     }

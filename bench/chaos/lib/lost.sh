@@ -1,0 +1,47 @@
+# shellcheck shell=bash
+# lost: the journal is lost (a runner's disk, a deleted .slipway/) and the live commit is deployed again on a fresh
+# journal. Every run has a key of its own, so the new run 1 takes a NEW snapshot and really runs the migration in a
+# container of its own instead of adopting the old run 1's work. Then a second journal beside a journal that still
+# exists is refused before anything runs, and the stage keeps serving. Runs last: the lost journal's snapshot
+# files stay behind on purpose (they belong to the lost journal), which the per-iteration snapshot check would flag.
+lost_round() {
+  checks_reset
+  local t_iter out1="$logdir/lost-redeploy.out" out2="$logdir/lost-second-journal.out" dumps_before dumps_after
+  local logs mig_container
+  t_iter="$(now_ms)"
+  g checkout -q main
+  data_mark
+  dumps_before="$(find "$snapstage" -name '*.dump' 2>/dev/null | wc -l)"
+  rm -f "$work/state.db" "$work/state.db-wal" "$work/state.db-shm"
+  run_deploy "$out1"
+  [[ "$DEPLOY_RC" == 0 ]] || fail "lost: deploying the live commit on a fresh journal exited $DEPLOY_RC (output: $out1)"
+  dumps_after="$(find "$snapstage" -name '*.dump' 2>/dev/null | wc -l)"
+  ((dumps_after == dumps_before + 1)) ||
+    fail "lost: expected a new snapshot beside the $dumps_before old one(s), found $dumps_after dump file(s)"
+  logs="$(slipway_json logs 1)"
+  jq -e '[.events[] | select(.type == "STEP_SUCCEEDED" and .step == "migrate")] | length == 1' <<<"$logs" >/dev/null ||
+    fail "lost: run 1 of the fresh journal has no successful migrate step"
+  mig_container="$(jq -r '.logs[] | select(.step == "migrate") | .line' <<<"$logs" | grep -o "container $CHAOS_APP-[^ ]*" | head -n 1)"
+  jq -e '[.logs[] | select(.step == "migrate")] | length > 0' <<<"$logs" >/dev/null ||
+    fail "lost: the migrate step of run 1 logged nothing: it did not run a migration container"
+  jq -e '[.logs[] | select(.step == "snapshot" and (.line | test("already taken")))] | length == 0' <<<"$logs" >/dev/null ||
+    fail "lost: run 1 of the fresh journal adopted an old snapshot"
+  check_containers "$good_sha" 1
+  check_schema "$good_versions"
+  check_data "$DATA_MAXID" "$DATA_MD5"
+
+  SLIPWAY_STATE_URL="jdbc:sqlite:$work/second.db" SLIPWAY_PLAIN=1 "$SLIPWAY" deploy "$CHAOS_STAGE" -f "$app/slipway.yml" \
+    >"$out2" 2>&1 </dev/null && rc=0 || rc=$?
+  [[ "$rc" == 1 ]] || fail "lost: a deploy with a second journal exited $rc, expected 1 (output: $out2)"
+  grep -q "another Slipway journal, at sqlite:$work/state.db" "$out2" ||
+    fail "lost: the second journal's refusal does not name the first journal (output: $out2)"
+  grep -q "nothing on stage $CHAOS_STAGE was changed" "$out2" || fail "lost: the refusal does not say nothing was changed"
+  check_containers "$good_sha" 1
+  rm -f "$work/second.db" "$work/second.db-wal" "$work/second.db-shm"
+  count_iteration
+  ITER_MS+=($(($(now_ms) - t_iter)))
+  LOST_RESULT="$( ((${#FAILS[@]})) && echo FAIL || echo ok): new snapshot ($dumps_before -> $dumps_after dump files), migration ran (${mig_container:-no container named}), second journal refused with exit $rc"
+  printf 'lost       journal deleted, live commit deployed again: exit %s; second journal: exit %s  %s\n' "$DEPLOY_RC" "$rc" \
+    "$( ((${#FAILS[@]})) && echo FAIL || echo ok)"
+  ((${#FAILS[@]} == 0)) || report_fails "lost" "1"
+}
