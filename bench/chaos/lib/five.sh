@@ -101,7 +101,7 @@ built_from() {
   [[ -n "$1" && "$1" != *,* ]] || return 0
   local l sha tagged
   l="$(slipway_json logs "$1" | jq -r '.logs[] | select(.step == "build") | .line | select(startswith("building "))' 2>/dev/null | head -n 1)"
-  [[ -n "$l" ]] || { BUILT=", image reused (no build)"; return 0; }
+  [[ -n "$l" ]] || { BUILT=", no build of its own"; return 0; }
   tagged="$(sed -E 's|^building [^ ]*:([0-9a-f]+) from .*|\1|' <<<"$l")"
   if [[ "$l" =~ /\.slipway/src/([0-9a-f]+)/ ]]; then
     sha="${BASH_REMATCH[1]}"
