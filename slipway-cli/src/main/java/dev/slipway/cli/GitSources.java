@@ -35,7 +35,7 @@ final class GitSources implements Sources {
                         + (run.origin() == null ? "" : " nor in the requester's (" + run.origin() + ")")
                         + ": fetch it there (git fetch origin " + run.commit() + ") and deploy again"));
         Path relative = own.map(r -> r.top().relativize(base)).orElse(Path.of(""));
-        Path root = base.resolve(".slipway").resolve("src");
+        Path root = base.resolve(dev.slipway.core.WorkDir.NAME).resolve("src");
         Path tree = root.resolve(run.commit());
         if (!Files.isDirectory(tree)) {
             unpack(repo, run.commit(), root, tree);
@@ -46,7 +46,7 @@ final class GitSources implements Sources {
     private static void unpack(Git.Repo repo, String commit, Path root, Path tree) {
         Path partial = root.resolve(commit + ".partial-" + UUID.randomUUID().toString().substring(0, 8));
         try {
-            Files.createDirectories(partial);
+            dev.slipway.core.WorkDir.prepare(partial);
             repo.archiveInto(commit, partial);
             try {
                 Files.move(partial, tree, StandardCopyOption.ATOMIC_MOVE);

@@ -75,6 +75,8 @@ class GitSourcesTest {
         assertThat(Files.readString(tree.resolve("VERSION"))).isEqualTo("one");
         assertThat(tree).isEqualTo(repo.resolve("app/.slipway/src/" + v1 + "/app"));
         assertThat(Files.readString(repo.resolve("app/VERSION"))).isEqualTo("uncommitted");
+        assertThat(git(repo, "status", "--porcelain", "--untracked-files=all")).as("nothing of .slipway/ for git to add")
+                .isEqualTo("M app/VERSION");
     }
 
     @Test

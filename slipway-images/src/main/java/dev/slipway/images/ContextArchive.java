@@ -35,6 +35,9 @@ final class ContextArchive {
         Files.walkFileTree(context, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                if (!dir.equals(context) && dir.getFileName().toString().equals(".slipway")) {
+                    return FileVisitResult.SKIP_SUBTREE; // Slipway's own state (journal, snapshots) never goes into an image
+                }
                 String rel = relative(dir);
                 if (!rel.isEmpty() && !rules.excludes(rel)) {
                     out.add(rel);

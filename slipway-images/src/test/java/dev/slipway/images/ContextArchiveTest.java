@@ -34,6 +34,22 @@ class ContextArchiveTest {
     }
 
     @Test
+    void write_slipwaysOwnDirectory_isNeverSent() throws IOException {
+        Files.writeString(dir.resolve("Dockerfile"), "FROM scratch\n");
+        Files.createDirectories(dir.resolve(".slipway/snapshots/staging"));
+        Files.writeString(dir.resolve(".slipway/state.db"), "journal");
+        Files.writeString(dir.resolve(".slipway/snapshots/staging/x.dump"), "dump");
+        Files.createDirectories(dir.resolve("sub/.slipway"));
+        Files.writeString(dir.resolve("sub/.slipway/state.db-wal"), "wal");
+        Files.writeString(dir.resolve("app.txt"), "x");
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new ContextArchive(dir, "Dockerfile").write(out);
+
+        assertThat(names(out.toByteArray())).containsExactlyInAnyOrder("Dockerfile", "app.txt", "sub/");
+    }
+
+    @Test
     void write_noDockerignore_sendsEverythingWithDirectories() throws IOException {
         Files.writeString(dir.resolve("Dockerfile"), "FROM scratch\n");
         Files.createDirectories(dir.resolve("empty"));

@@ -57,7 +57,7 @@ final class SnapshotStore {
 
     /** Where a dump is written before {@link #commit} makes it a snapshot. */
     Path partialFile(String id) throws IOException {
-        Files.createDirectories(dir);
+        dev.slipway.core.WorkDir.prepare(dir);
         return dir.resolve(id + ".dump.partial");
     }
 

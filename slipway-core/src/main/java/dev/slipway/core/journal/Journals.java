@@ -70,7 +70,7 @@ public final class Journals {
         int q = file.indexOf('?');
         Path parent = Path.of(q < 0 ? file : file.substring(0, q)).toAbsolutePath().getParent();
         try {
-            Files.createDirectories(parent);
+            dev.slipway.core.WorkDir.prepare(parent);
         } catch (java.io.IOException e) {
             throw new SQLException("cannot create directory " + parent + ": " + e.getMessage(), e);
         }
