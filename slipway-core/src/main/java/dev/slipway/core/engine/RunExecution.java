@@ -132,7 +132,18 @@ final class RunExecution {
             target.claim(contexts.create(StepName.BUILD, 1, recorder.clock().instant().plus(Duration.ofMinutes(1))));
             return Optional.empty();
         } catch (TargetException e) {
+            if (recorder.cancel().cancelled()) {
+                throw recorder.cancel().exception();
+            }
             return Optional.of("the stage is not this journal's to change: " + recorder.masker().mask(e.getMessage()));
+        } catch (RuntimeException e) {
+            // the check talks to the target on the driving thread: a signal's interrupt surfaces here as whatever the
+            // client throws (an HTTP client's CancellationException, say); it is the signal, not a bug
+            if (recorder.cancel().cancelled() || Thread.currentThread().isInterrupted()) {
+                throw recorder.cancel().exception();
+            }
+            return Optional.of("could not check who serves stage " + stage.name() + ": " + recorder.masker().mask(
+                    e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())));
         }
     }
 

@@ -396,6 +396,30 @@ class EngineTest {
         assertThat(v.reason()).isEqualTo("interrupted by SIGINT");
     }
 
+    /** Found by the chaos suite: SIGTERM while the local target checked the stage's containers gave exit 3 and a bug report. */
+    @Test
+    void run_interruptedWhileTheTargetClaimsTheStage_failsAsInterruptedChangingNothing() throws Exception {
+        CountDownLatch claiming = new CountDownLatch(1);
+        h.target.onClaim(ctx -> {
+            claiming.countDown();
+            try {
+                new CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                throw new java.util.concurrent.CancellationException(); // what the container engine's HTTP client throws
+            }
+        });
+        Background<RunView> run = start(h.engine, h.request("staging", "c1"));
+        await(claiming);
+
+        h.engine.cancel("interrupted by SIGTERM");
+
+        RunView v = run.get();
+        assertThat(v.state()).isEqualTo(RunState.FAILED);
+        assertThat(v.reason()).isEqualTo("interrupted by SIGTERM; nothing on stage staging was changed");
+        assertThat(types(v)).contains(EventType.RUN_INTERRUPTED);
+        assertThat(h.target.calls()).isEmpty();
+    }
+
     @Test
     void queue_fiveRequestsBehindARunningOne_onlyTheNewestRuns() throws Exception {
         CountDownLatch first = new CountDownLatch(1);

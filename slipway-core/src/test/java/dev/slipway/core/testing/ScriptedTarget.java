@@ -25,6 +25,19 @@ public final class ScriptedTarget implements Target {
     private final List<String> restored = new CopyOnWriteArrayList<>();
     private volatile boolean lastRestoreFlag;
 
+    private volatile java.util.function.Consumer<StepContext> claim = ctx -> { };
+
+    /** What {@link #claim} does (by default nothing: the stage is this journal's). */
+    public ScriptedTarget onClaim(java.util.function.Consumer<StepContext> what) {
+        this.claim = what;
+        return this;
+    }
+
+    @Override
+    public void claim(StepContext ctx) {
+        claim.accept(ctx);
+    }
+
     public ScriptedTarget on(StepName step, Function<StepContext, Outputs> what) {
         behaviour.put(step, what);
         return this;
