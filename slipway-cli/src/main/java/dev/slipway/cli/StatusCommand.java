@@ -65,7 +65,7 @@ final class StatusCommand implements Callable<Integer> {
         m.put("latestRun", view == null ? null : view.run().id());
         m.put("latestState", view == null ? null : view.state().name());
         m.put("latestReason", view == null ? null : view.reason());
-        Optional<Lease> lease = journal.lease(stage.name());
+        Optional<Lease> lease = journal.lease(stage.name()).filter(l -> !l.isFree()); // a released lease keeps its row
         m.put("heldBy", lease.map(Lease::holder).orElse(null));
         m.put("heldRun", lease.map(Lease::runId).orElse(null));
         return m;

@@ -58,6 +58,9 @@ class ConcurrentDeployIT {
             assertThat(b.waitFor(60)).as(b.output()).isZero();
             assertThat(takeover).isLessThan(Duration.ofSeconds(3)); // the lease TTL in the fixture
             assertThat(f.journal.lease("staging").orElseThrow().isFree()).isTrue();
+            SlipwayProcess status = f.start("status", "--output", "json", "-f", f.spec.toString());
+            assertThat(status.waitFor(30)).isZero();
+            assertThat(status.output()).as("a released lease row is nobody's").doesNotContain("\"heldBy\":\"");
             assertThat(held.holder().split("/")).hasSize(4); // host/boot-id/pid/start
             assertThat(held.holder().split("/")[2]).isEqualTo(String.valueOf(a.process.pid()));
             assertNoOverlap(f.calls());

@@ -142,7 +142,7 @@ public final class Engine implements AutoCloseable {
 
     /** Cancelled while still waiting in the queue: the request ends here, unless another process already runs it. */
     private RunView withdraw(RunRecord mine, RunView view, RunListener listener) {
-        boolean someoneRunsIt = journal.lease(mine.stage()).map(l -> l.runId() == mine.id()).orElse(false);
+        boolean someoneRunsIt = journal.lease(mine.stage()).filter(l -> !l.isFree()).map(l -> l.runId() == mine.id()).orElse(false);
         if (view.state() == dev.slipway.core.journal.RunState.QUEUED && !someoneRunsIt) {
             listener.onEvent(journal.append(mine.id(), EventType.RUN_FAILED, null, Map.of("reason", "cancelled before it started ("
                     + current.exception().getMessage() + "); nothing was changed"), options.clock().instant()));
