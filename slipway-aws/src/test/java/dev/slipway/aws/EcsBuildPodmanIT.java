@@ -49,7 +49,7 @@ class EcsBuildPodmanIT {
             EcsTarget target = new EcsTarget(EcsSettings.of(ecs).withRegistryOverride(REGISTRY),
                     AwsClients.create(ecs, EcsWorld.CREDENTIALS), () -> images);
             RunView run;
-            try (Engine engine = EcsWorld.engine(spec, target, dir.resolve("state.db"))) {
+            try (Engine engine = EcsWorld.engine(spec, target, dir.resolve(".slipway").resolve("state.db"))) {
                 run = EcsWorld.deploy(engine, "c0ffee" + System.nanoTime());
             }
 
@@ -79,14 +79,14 @@ class EcsBuildPodmanIT {
                     Map.of(), null), spec.migrations(), spec.health(), spec.timeouts(), spec.stages(), spec.state(), spec.metrics());
             EcsSpec ecs = spec.stage(EcsWorld.STAGE).orElseThrow().ecs();
             String commit = "c0ffee" + System.nanoTime();
-            RunView first = deploy(spec, ecs, images, dir.resolve("first.db"), new RunRequest("hello", EcsWorld.STAGE, commit,
+            RunView first = deploy(spec, ecs, images, dir.resolve(".slipway").resolve("first.db"), new RunRequest("hello", EcsWorld.STAGE, commit,
                     RunKind.DEPLOY, "test"));
-            RunView second = deploy(spec, ecs, images, dir.resolve("second.db"), new RunRequest("hello", EcsWorld.STAGE, commit,
+            RunView second = deploy(spec, ecs, images, dir.resolve(".slipway").resolve("second.db"), new RunRequest("hello", EcsWorld.STAGE, commit,
                     RunKind.DEPLOY, "test"));
             String digest = first.step("build").orElseThrow().outputs().get("digest");
-            RunView byDigest = deploy(spec, ecs, images, dir.resolve("second.db"), new RunRequest("hello", EcsWorld.STAGE,
+            RunView byDigest = deploy(spec, ecs, images, dir.resolve(".slipway").resolve("second.db"), new RunRequest("hello", EcsWorld.STAGE,
                     "other" + commit, RunKind.DEPLOY, "test", "elsewhere/hello@" + digest, null));
-            RunView missing = deploy(spec, ecs, images, dir.resolve("second.db"), new RunRequest("hello", EcsWorld.STAGE,
+            RunView missing = deploy(spec, ecs, images, dir.resolve(".slipway").resolve("second.db"), new RunRequest("hello", EcsWorld.STAGE,
                     "missing" + commit, RunKind.DEPLOY, "test", "hello@sha256:" + "0".repeat(64), null));
 
             assertThat(first.state()).as(first.reason()).isEqualTo(RunState.SUCCEEDED);
