@@ -354,7 +354,7 @@ public final class Engine implements AutoCloseable {
             }
         });
         if (view.state() != dev.slipway.core.journal.RunState.SUCCEEDED) {
-            throw new SlipwayException(view.state().isTerminal() ? ErrorCode.NEEDS_ATTENTION : ErrorCode.NEEDS_ATTENTION,
+            throw new SlipwayException(ErrorCode.NEEDS_ATTENTION,
                     "restore of snapshot " + id + " into stage " + stageName + " (run " + run.id() + ") ended " + view.state()
                             + (view.reason() == null ? "" : ": " + view.reason()));
         }
