@@ -109,4 +109,7 @@ echo
 "$root/slipway" status -f "$app/slipway.yml"
 echo
 echo "hello-server (v2) is serving at http://127.0.0.1:$port/ and http://127.0.0.1:$((port + 1))/"
-echo "try: $root/slipway runs -f $app/slipway.yml    |    $root/slipway logs <RUN> -f $app/slipway.yml"
+# the demo's journal is kept between demos, so v3's run number grows: name the one that just failed
+v3_run="$("$root/slipway" runs --limit 1 --output json -f "$app/slipway.yml" | sed -n 's/^ *"id" : \([0-9]*\),*$/\1/p' | head -n 1)"
+echo "try: SLIPWAY_STATE_URL=$SLIPWAY_STATE_URL $root/slipway runs -f $app/slipway.yml"
+echo "     SLIPWAY_STATE_URL=$SLIPWAY_STATE_URL $root/slipway logs ${v3_run:-<RUN>} -f $app/slipway.yml"
