@@ -170,9 +170,14 @@ check_term_exit() {
       fail "term: exit 0 after SIGTERM in $phase ($kind commit): the signal did not stop the run" ;;
     1) # once compensation runs, a signal lets it finish: the run was already failing, not interrupted. A run still
       # queued when the signal came never started: it ends RUN_FAILED "cancelled before it started (interrupted by SIGTERM)".
-      if [[ "$phase" == queued ]]; then
+      # The clock says when the signal was sent, not when the JVM's handler ran: a run queued at the signal may have
+      # started before the handler cancelled it. Then it must end as an interrupted run that changed nothing.
+      if [[ "$phase" == queued ]] && ! grep -q "^RUN_STARTED" <<<"$events"; then
         grep -q "^RUN_FAILED cancelled before it started (interrupted by SIGTERM)" <<<"$events" ||
           fail "term: exit 1 but queued run ${run:-?} does not end 'cancelled before it started (interrupted by SIGTERM)'"
+      elif [[ "$phase" == queued ]]; then
+        { grep -q "^RUN_INTERRUPTED .*SIGTERM" <<<"$events" && grep -q "^RUN_FAILED .*nothing on stage .* was changed" <<<"$events"; } ||
+          fail "term: run ${run:-?}, queued at the signal, started before the handler ran but does not end interrupted with nothing changed"
       elif [[ "$phase" != start-up && "$phase" != after-end && "$phase" != compensation ]] &&
         ! grep -q "^RUN_INTERRUPTED .*SIGTERM" <<<"$events"; then
         fail "term: exit 1 but run ${run:-?} does not record RUN_INTERRUPTED by SIGTERM"
