@@ -71,6 +71,16 @@ final class MigrateStep {
         return Outputs.of("migrationTask", taskArn, "exitCode", "0");
     }
 
+    /**
+     * The argv with its {@code ${env:NAME}} references resolved (and so masked in the run log). ECS keeps a task's
+     * overrides readable to anyone who may describe it: secrets belong in the task definition's {@code secrets}.
+     */
+    private static List<String> resolvedCommand(StepContext ctx) {
+        List<dev.slipway.core.spec.ConfigValue> argv = ctx.spec().migrations().argv();
+        return java.util.stream.IntStream.range(0, argv.size())
+                .mapToObj(i -> ctx.resolve(argv.get(i), dev.slipway.core.spec.MigrationsSpec.path(i))).toList();
+    }
+
     private Optional<String> earlierTask(String marker) {
         for (DesiredStatus status : new DesiredStatus[] {DesiredStatus.RUNNING, DesiredStatus.STOPPED}) {
             List<String> arns = AwsCalls.call("ListTasks startedBy " + marker, () -> ecs.listTasks(b -> b
@@ -88,7 +98,7 @@ final class MigrateStep {
                 .count(1).startedBy(marker)
                 .tags(RunTags.of(ctx).entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList())
                 .overrides(o -> o.containerOverrides(c -> c.name(settings.spec().container())
-                        .command(ctx.spec().migrations().command())));
+                        .command(resolvedCommand(ctx))));
         if (s.networkConfiguration() != null) {
             request.networkConfiguration(s.networkConfiguration());
         }

@@ -21,9 +21,8 @@ final class MigrateStep {
     }
 
     Outputs run(StepContext ctx) {
-        List<String> command = ctx.spec().migrations().command();
-        String shown = String.join(" ", command);
-        Containers.Box box = existingOrCreate(ctx, command);
+        String shown = String.join(" ", ctx.spec().migrations().command());
+        Containers.Box box = existingOrCreate(ctx, resolvedCommand(ctx));
         Tail tail = new Tail(TAIL);
         Instant start = ctx.clock().instant();
         Long exit = box.exitCode();
@@ -68,6 +67,13 @@ final class MigrateStep {
             throw TargetException.permanent("migration interrupted; container " + box.name() + " was killed"
                     + Tail.describe(tail.lines()));
         }
+    }
+
+    /** The argv with its {@code ${env:NAME}} references resolved (and so masked in the run log). */
+    static List<String> resolvedCommand(StepContext ctx) {
+        List<dev.slipway.core.spec.ConfigValue> argv = ctx.spec().migrations().argv();
+        return java.util.stream.IntStream.range(0, argv.size())
+                .mapToObj(i -> ctx.resolve(argv.get(i), dev.slipway.core.spec.MigrationsSpec.path(i))).toList();
     }
 
     private Containers.Box existingOrCreate(StepContext ctx, List<String> command) {

@@ -21,9 +21,9 @@ public final class AppEnvironment {
     public static Map<String, Var> of(SlipwaySpec spec, StageSpec stage, String commit) {
         Map<String, Var> out = new LinkedHashMap<>();
         String prefix = "stages." + stage.name();
-        out.put("STAGE", new Var(ConfigValue.of(stage.name()), prefix));
-        out.put("APP", new Var(ConfigValue.of(spec.app()), "app"));
-        out.put("APP_VERSION", new Var(ConfigValue.of(commit), "commit"));
+        out.put("STAGE", new Var(ConfigValue.literal(stage.name()), prefix));
+        out.put("APP", new Var(ConfigValue.literal(spec.app()), "app"));
+        out.put("APP_VERSION", new Var(ConfigValue.literal(commit), "commit"));
         DatabaseSpec db = stage.database();
         if (db != null) {
             put(out, "DATABASE_URL", db.url(), prefix + ".database.url");

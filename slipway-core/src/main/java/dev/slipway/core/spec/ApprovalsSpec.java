@@ -15,6 +15,8 @@ import java.util.Set;
 public record ApprovalsSpec(int required, List<String> approvers, boolean allowSelfApproval, Duration timeout) {
     static final Set<String> KEYS = Set.of("required", "approvers", "allow-self-approval", "timeout");
     public static final ApprovalsSpec NONE = new ApprovalsSpec(0, List.of(), false, Duration.ofHours(24));
+    /** The longest a run may wait for approval: 30 days. */
+    static final Duration MAX_TIMEOUT = Duration.ofDays(30);
 
     public ApprovalsSpec {
         approvers = List.copyOf(approvers);
@@ -38,6 +40,6 @@ public record ApprovalsSpec(int required, List<String> approvers, boolean allowS
             n.get("approvers").problem("lists " + approvers.size() + " approver(s) but " + required + " are required");
         }
         return new ApprovalsSpec(required, approvers, n.bool("allow-self-approval", false),
-                n.duration("timeout", Duration.ofHours(24)));
+                n.duration("timeout", Duration.ofHours(24), TimeoutsSpec.MIN_STEP, MAX_TIMEOUT));
     }
 }

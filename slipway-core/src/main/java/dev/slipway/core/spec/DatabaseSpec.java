@@ -16,14 +16,20 @@ public record DatabaseSpec(ConfigValue url, ConfigValue user, ConfigValue passwo
         if (!n.mapping(KEYS)) {
             return null;
         }
-        ConfigValue url = n.value("url", true);
+        ConfigValue url = n.url("url", true);
         if (url != null && !url.isSecret() && !url.template().startsWith("jdbc:postgresql://")) {
             n.get("url").problem("must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)");
         }
+        return new DatabaseSpec(url, n.value("user", false), password(n));
+    }
+
+    /** {@code n.password}, which must be (or contain) a reference: a password is never written in the file. */
+    static ConfigValue password(Node n) {
         ConfigValue password = n.value("password", false);
         if (password != null && !password.isSecret()) {
-            n.get("password").problem("must not be written in the file; use ${env:NAME}");
+            n.get("password").problem("must not hold a password in plain text; use ${env:NAME}");
+            return null;
         }
-        return new DatabaseSpec(url, n.value("user", false), password);
+        return password;
     }
 }

@@ -35,11 +35,11 @@ public record EcsSpec(String region, String cluster, String service, String task
                 n.string("service", null, true), n.string("task-definition", null, true),
                 n.string("container", "app", false), n.string("ecr-repository", null, true),
                 n.string("rds-instance", null, false), n.string("role-arn", null, false),
-                n.string("endpoint", null, false), n.string("registry", null, false), healthUrl(n));
+                n.plainUrl("endpoint", false), n.plainUrl("registry", true), healthUrl(n));
     }
 
     private static String healthUrl(Node n) {
-        String url = n.string("health-url", null, false);
+        String url = n.plainUrl("health-url", false);
         if (url != null && !url.startsWith("http://") && !url.startsWith("https://")) {
             n.get("health-url").problem("must be an http(s) URL");
         }

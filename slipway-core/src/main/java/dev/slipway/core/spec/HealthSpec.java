@@ -19,6 +19,6 @@ public record HealthSpec(String path, int port, Duration timeout) {
         if (!path.startsWith("/")) {
             n.get("path").problem("must start with '/'");
         }
-        return new HealthSpec(path, n.integer("port", 8080, 1, 65535), n.duration("timeout", Duration.ofSeconds(60)));
+        return new HealthSpec(path, n.integer("port", 8080, 1, 65535), TimeoutsSpec.step(n, "timeout", Duration.ofSeconds(60)));
     }
 }

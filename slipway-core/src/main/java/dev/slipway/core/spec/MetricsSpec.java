@@ -14,7 +14,7 @@ public record MetricsSpec(String pushgateway) {
         if (!n.mapping(KEYS)) {
             return new MetricsSpec(null);
         }
-        String url = n.string("pushgateway", null, false);
+        String url = n.plainUrl("pushgateway", false);
         if (url != null && !url.startsWith("http://") && !url.startsWith("https://")) {
             n.get("pushgateway").problem("must be an http(s) URL");
         }

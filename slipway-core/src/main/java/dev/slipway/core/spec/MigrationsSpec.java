@@ -7,24 +7,37 @@ import java.util.Set;
 /**
  * The migration command, run from the NEW image before it is deployed.
  *
- * @param command argv run in a one-off container of the new image; empty means the app has no migrations
+ * @param argv    argv run in a one-off container of the new image, unresolved: its elements may reference
+ *                {@code ${env:NAME}} (resolve each through the step context, which masks them); empty means the app
+ *                has no migrations
  * @param timeout how long the migration may run before the step fails
  */
-public record MigrationsSpec(List<String> command, Duration timeout) {
+public record MigrationsSpec(List<ConfigValue> argv, Duration timeout) {
     static final Set<String> KEYS = Set.of("command", "timeout");
+    static final String EXAMPLE = "[java, -jar, app.jar, migrate]";
 
     public MigrationsSpec {
-        command = List.copyOf(command);
+        argv = List.copyOf(argv);
     }
 
     public boolean enabled() {
-        return !command.isEmpty();
+        return !argv.isEmpty();
+    }
+
+    /** The command as written, references unresolved: for showing, never for running. */
+    public List<String> command() {
+        return argv.stream().map(ConfigValue::template).toList();
+    }
+
+    /** The path of element {@code i} in messages. */
+    public static String path(int i) {
+        return "migrations.command[" + i + "]";
     }
 
     static MigrationsSpec read(Node n) {
         if (!n.mapping(KEYS)) {
             return new MigrationsSpec(List.of(), Duration.ofMinutes(10));
         }
-        return new MigrationsSpec(n.stringList("command", true), n.duration("timeout", Duration.ofMinutes(10)));
+        return new MigrationsSpec(n.argv("command", EXAMPLE), TimeoutsSpec.step(n, "timeout", Duration.ofMinutes(10)));
     }
 }

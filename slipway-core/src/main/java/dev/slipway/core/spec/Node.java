@@ -1,6 +1,7 @@
 package dev.slipway.core.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -14,6 +15,9 @@ import java.util.regex.Pattern;
 /** A cursor over the YAML tree that knows its path and records problems instead of throwing, so all are reported at once. */
 final class Node {
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
+    private static final Pattern PLAIN_KEY = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    /** Where {@code ${env:NAME}} is resolved; everywhere else a {@code ${} is refused rather than kept as text. */
+    static final String REFERENCE_KEYS = "database, redis, state, stages.*.environment, build.secrets and migrations.command";
     private final JsonNode json;
     private final String path;
     private final List<String> problems;
@@ -34,7 +38,35 @@ final class Node {
 
     Node get(String key) {
         JsonNode child = json == null || !json.isObject() ? null : json.get(key);
-        return new Node(child, path.isEmpty() ? key : path + "." + key, problems);
+        return new Node(child, child(path, key), problems);
+    }
+
+    /** The path of {@code key} below {@code parent}; a key that is not a plain name is quoted, escaped and shortened. */
+    static String child(String parent, String key) {
+        String shownKey = PLAIN_KEY.matcher(key).matches() ? key : "\"" + shown(key, 40) + "\"";
+        return parent.isEmpty() ? shownKey : parent + "." + shownKey;
+    }
+
+    /**
+     * Text from the file as it may appear in a message: control characters escaped (a value must not steer the
+     * terminal that shows the message) and at most {@code max} characters.
+     */
+    static String shown(String text, int max) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        for (; i < text.length() && out.length() < max; i++) {
+            char c = text.charAt(i);
+            if (c == '\n') {
+                out.append("\\n");
+            } else if (c == '\t') {
+                out.append("\\t");
+            } else if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return i == text.length() ? out.toString() : out + "… (" + text.length() + " characters)";
     }
 
     void problem(String message) {
@@ -67,19 +99,32 @@ final class Node {
         return keys;
     }
 
+    /** A string that is used as written: a {@code ${} in it is refused, since nothing would resolve it. */
     String string(String key, String fallback, boolean required) {
         Node n = get(key);
-        if (!n.present()) {
+        String s = n.text(required);
+        if (s == null) {
+            return fallback;
+        }
+        if (s.contains("${")) {
+            n.problem("must not contain '${': ${env:NAME} references are resolved only in " + REFERENCE_KEYS);
+            return fallback;
+        }
+        return s;
+    }
+
+    private String text(boolean required) {
+        if (!present()) {
             if (required) {
-                n.problem("is required");
+                problem("is required");
             }
-            return fallback;
+            return null;
         }
-        if (!n.json.isValueNode() || n.json.asText().isBlank()) {
-            n.problem("must be a non-empty string");
-            return fallback;
+        if (!json.isValueNode() || json.asText().isBlank()) {
+            problem("must be a non-empty string");
+            return null;
         }
-        return n.json.asText();
+        return json.asText();
     }
 
     int integer(String key, int fallback, int min, int max) {
@@ -87,17 +132,20 @@ final class Node {
         if (!n.present()) {
             return fallback;
         }
-        if (!n.json.canConvertToInt() || !n.json.isIntegralNumber()) {
+        if (!n.json.isIntegralNumber()) {
             n.problem("must be a whole number, found " + n.describe());
             return fallback;
         }
-        int v = n.json.asInt();
-        if (v < min) {
+        BigInteger v = n.json.bigIntegerValue();
+        if (v.compareTo(BigInteger.valueOf(min)) < 0) {
             n.problem("must be at least " + min + ", found " + v);
-        } else if (v > max) {
-            n.problem("must be at most " + max + ", found " + v);
+            return fallback;
         }
-        return v;
+        if (v.compareTo(BigInteger.valueOf(max)) > 0) {
+            n.problem("must be at most " + max + ", found " + v);
+            return fallback;
+        }
+        return v.intValueExact();
     }
 
     boolean bool(String key, boolean fallback) {
@@ -112,31 +160,63 @@ final class Node {
         return n.json.asBoolean();
     }
 
-    Duration duration(String key, Duration fallback) {
+    /**
+     * A duration between {@code min} and {@code max}, which keep every later use (deadlines, sleeps, lease expiry)
+     * far from overflow; the amount is never converted unchecked.
+     */
+    Duration duration(String key, Duration fallback, Duration min, Duration max) {
         Node n = get(key);
         if (!n.present()) {
             return fallback;
         }
-        Matcher m = DURATION.matcher(n.json.asText().trim());
+        String written = n.json.asText().trim();
+        Matcher m = DURATION.matcher(written);
         if (!n.json.isValueNode() || !m.matches()) {
             n.problem("must be a duration like 500ms, 30s, 5m or 1h, found " + n.describe());
             return fallback;
         }
-        long amount = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);
-        Duration d = switch (unit) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> Duration.ofSeconds(amount);
+        long unitMillis = switch (unit) {
+            case "ms" -> 1;
+            case "m" -> 60_000;
+            case "h" -> 3_600_000;
+            default -> 1_000;
         };
+        String digits = m.group(1).replaceFirst("^0+(?=\\d)", "");
+        Duration d;
+        try {
+            d = digits.length() > 18 ? null : Duration.ofMillis(Math.multiplyExact(Long.parseLong(digits), unitMillis));
+        } catch (ArithmeticException e) {
+            d = null;
+        }
+        if (d == null || d.compareTo(max) > 0) {
+            n.problem("must be at most " + format(max) + ", found " + shown(written, 40));
+            return fallback;
+        }
         if (d.isZero()) {
             n.problem("must be longer than zero");
+            return fallback;
+        }
+        if (d.compareTo(min) < 0) {
+            n.problem("must be at least " + format(min) + ", found " + shown(written, 40));
             return fallback;
         }
         return d;
     }
 
+    /** A duration as it would be written in the file: the largest unit that divides it. */
+    static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+    }
+
+    /** A list of plain strings; a single string stands for a list of one. */
     List<String> stringList(String key, boolean required) {
         Node n = get(key);
         List<String> out = new ArrayList<>();
@@ -147,7 +227,10 @@ final class Node {
             return out;
         }
         if (n.json.isTextual()) {
-            out.add(n.json.asText());
+            String s = string(key, null, false);
+            if (s != null) {
+                out.add(s);
+            }
             return out;
         }
         if (!n.json.isArray()) {
@@ -155,14 +238,46 @@ final class Node {
             return out;
         }
         for (int i = 0; i < n.json.size(); i++) {
-            JsonNode item = n.json.get(i);
-            if (!item.isValueNode() || item.isNull()) {
-                new Node(item, n.path + "[" + i + "]", problems).problem("must be a string");
+            Node item = n.item(i);
+            if (!item.json.isValueNode() || item.json.isNull()) {
+                item.problem("must be a string");
+            } else if (item.json.asText().contains("${")) {
+                item.problem("must not contain '${': ${env:NAME} references are resolved only in " + REFERENCE_KEYS);
             } else {
-                out.add(item.asText());
+                out.add(item.json.asText());
             }
         }
         return out;
+    }
+
+    /** An argv: a list (never one string, which would become one argument with spaces in it) of values. */
+    List<ConfigValue> argv(String key, String example) {
+        Node n = get(key);
+        List<ConfigValue> out = new ArrayList<>();
+        if (!n.present()) {
+            n.problem("is required");
+            return out;
+        }
+        if (!n.json.isArray()) {
+            n.problem("must be a list like " + example + ", found " + n.describe());
+            return out;
+        }
+        for (int i = 0; i < n.json.size(); i++) {
+            Node item = n.item(i);
+            if (!item.present() || !item.json.isValueNode()) {
+                item.problem("must be a string");
+            } else {
+                ConfigValue v = item.checked(item.json.asText(), false);
+                if (v != null) {
+                    out.add(v);
+                }
+            }
+        }
+        return out;
+    }
+
+    private Node item(int i) {
+        return new Node(json.get(i), path + "[" + i + "]", problems);
     }
 
     /** A mapping of names to scalar values (environment, build args); values may hold {@code ${env:NAME}}. */
@@ -183,22 +298,64 @@ final class Node {
             } else if (!v.present() || !v.json.isValueNode()) {
                 v.problem("must be a string, number or boolean");
             } else {
-                out.put(name, ConfigValue.of(v.json.asText()));
+                ConfigValue value = v.checked(v.json.asText(), false);
+                if (value != null) {
+                    out.put(name, value);
+                }
             }
         }
         return out;
     }
 
+    /** A value that may hold {@code ${env:NAME}}; {@code url} also refuses a password written into it. */
     ConfigValue value(String key, boolean required) {
-        String s = string(key, null, required);
-        return s == null ? null : ConfigValue.of(s);
+        Node n = get(key);
+        String s = n.text(required);
+        return s == null ? null : n.checked(s, false);
+    }
+
+    /** Like {@link #value} for a URL: a password in it (user-info or a password parameter) must be a reference. */
+    ConfigValue url(String key, boolean required) {
+        Node n = get(key);
+        String s = n.text(required);
+        return s == null ? null : n.checked(s, true);
+    }
+
+    /** A plain URL (no references resolved): it must not carry credentials at all. */
+    String plainUrl(String key, boolean hostOnly) {
+        String s = string(key, null, false);
+        if (s != null) {
+            String where = Refs.plainPassword(s, hostOnly);
+            if (where != null) {
+                get(key).problem("must not hold a password in plain text (" + where + "); this key takes no "
+                        + "${env:NAME}, so keep credentials out of it");
+                return null;
+            }
+        }
+        return s;
+    }
+
+    /** Checks the references in {@code s} and, in URLs, that no password is written out; null when refused. */
+    private ConfigValue checked(String s, boolean url) {
+        String bad = Refs.malformed(s);
+        if (bad != null) {
+            problem("holds a malformed reference '" + shown(bad, 40) + "'; write ${env:NAME} (NAME of letters, digits "
+                    + "and '_', not starting with a digit), or $${ for a literal ${");
+            return null;
+        }
+        String where = url || s.contains("://") ? Refs.plainPassword(s, false) : null;
+        if (where != null) {
+            problem("must not hold a password in plain text (" + where + "); use ${env:NAME}");
+            return null;
+        }
+        return ConfigValue.of(s);
     }
 
     private String kind() {
         if (json.isObject()) {
             return "a mapping";
         }
-        return json.isArray() ? "a list" : "'" + json.asText() + "'";
+        return json.isArray() ? "a list" : "'" + shown(json.asText(), 60) + "'";
     }
 
     private String describe() {

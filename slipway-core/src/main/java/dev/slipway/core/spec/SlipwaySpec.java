@@ -48,13 +48,15 @@ public record SlipwaySpec(String app, Path baseDir, BuildSpec build, MigrationsS
         root.mapping(KEYS);
         String app = root.string("app", "app", true);
         if (!app.matches("[a-z0-9][a-z0-9_.-]{0,62}")) {
-            root.get("app").problem("must be lower-case letters, digits, '.', '_' or '-' (it names images), found '" + app + "'");
+            root.get("app").problem("must be lower-case letters, digits, '.', '_' or '-' (it names images), found '" + Node.shown(app, 60) + "'");
         }
         Map<String, StageSpec> stages = new LinkedHashMap<>();
         Node stagesNode = root.get("stages");
         if (!stagesNode.present()) {
             stagesNode.problem("is required: name at least one stage");
-        } else if (stagesNode.mapping(Set.copyOf(stagesNode.keys()))) {
+        } else if (stagesNode.mapping(Set.copyOf(stagesNode.keys())) && stagesNode.keys().isEmpty()) {
+            stagesNode.problem("must name at least one stage");
+        } else if (!stagesNode.keys().isEmpty()) {
             for (String name : stagesNode.keys()) {
                 StageSpec stage = StageSpec.read(name, stagesNode.get(name), targets);
                 if (stage != null) {

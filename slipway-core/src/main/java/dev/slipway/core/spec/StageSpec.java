@@ -44,13 +44,13 @@ public record StageSpec(String name, String branch, String target, boolean produ
         String target = n.string("target", "local", false);
         if (!targets.contains(target)) {
             n.get("target").problem("must be one of " + String.join(", ", new java.util.TreeSet<>(targets)) + "; found '"
-                    + target + "'" + Suggest.didYouMean(target, targets));
+                    + Node.shown(target, 60) + "'" + Suggest.didYouMean(target, targets));
         }
         boolean production = n.bool("production", name.equals("production"));
         Node redis = n.get("redis");
         ConfigValue redisUrl = null;
         if (redis.mapping(Set.of("url"))) {
-            redisUrl = redis.value("url", true);
+            redisUrl = redis.url("url", true);
         }
         return new StageSpec(name, n.string("branch", null, true), target, production,
                 n.integer("replicas", 1, 1, 100), DatabaseSpec.read(n.get("database")), redisUrl,

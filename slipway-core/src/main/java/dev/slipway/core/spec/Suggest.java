@@ -1,27 +1,46 @@
 package dev.slipway.core.spec;
 
 import java.util.Collection;
+import java.util.Locale;
+import java.util.TreeSet;
 
 /** "did you mean" for unknown keys: the closest allowed key within a small edit distance. */
 final class Suggest {
     private Suggest() {
     }
 
+    /**
+     * The closest of {@code allowed} to {@code key}. Ties go to the candidate sharing the longest prefix with the key,
+     * then to the first in alphabetical order, so the suggestion never depends on the order of a set.
+     */
     static String didYouMean(String key, Collection<String> allowed) {
+        String lower = key.toLowerCase(Locale.ROOT);
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
-        for (String candidate : allowed) {
-            int d = distance(key.toLowerCase(), candidate.toLowerCase());
-            if (d < bestDistance) {
+        int bestPrefix = -1;
+        for (String candidate : new TreeSet<>(allowed)) {
+            String c = candidate.toLowerCase(Locale.ROOT);
+            int d = distance(lower, c);
+            int prefix = commonPrefix(lower, c);
+            if (d < bestDistance || d == bestDistance && prefix > bestPrefix) {
                 best = candidate;
                 bestDistance = d;
+                bestPrefix = prefix;
             }
         }
         int limit = Math.max(2, key.length() / 3);
         if (best != null && bestDistance <= limit) {
             return "; did you mean '" + best + "'?";
         }
-        return "; allowed keys: " + String.join(", ", allowed.stream().sorted().toList());
+        return "; allowed keys: " + String.join(", ", new TreeSet<>(allowed));
+    }
+
+    private static int commonPrefix(String a, String b) {
+        int n = 0;
+        while (n < a.length() && n < b.length() && a.charAt(n) == b.charAt(n)) {
+            n++;
+        }
+        return n;
     }
 
     static int distance(String a, String b) {

@@ -111,7 +111,7 @@ class SpecLoaderTest {
                 "stages.staging.target: must be one of ecs, local; found 'locl'; did you mean 'local'?",
                 "stages.staging.replica: unknown key; did you mean 'replicas'?",
                 "stages.production.approvals.required: must be at least 1, found 0",
-                "stages.production.database.password: must not be written in the file; use ${env:NAME}");
+                "stages.production.database.password: must not hold a password in plain text; use ${env:NAME}");
         assertThat(e.exitCode()).isEqualTo(2);
         assertThat(e.getMessage()).doesNotContain("hunter2");
     }
@@ -162,7 +162,7 @@ class SpecLoaderTest {
         SpecException e = catchThrowableOfType(SpecException.class, () -> parse(yaml));
 
         assertThat(e.problems()).contains(
-                "migrations.command: must be a list of strings, found a mapping",
+                "migrations.command: must be a list like [java, -jar, app.jar, migrate], found a mapping",
                 "migrations.timeout: must be a duration like 500ms, 30s, 5m or 1h, found 'soon'",
                 "stages.staging.replicas: must be a whole number, found 'two'",
                 "stages.staging.environment: must be a mapping of NAME: value, found a list");
