@@ -46,7 +46,9 @@ final class YamlTree {
         // safety nets below the limits this class checks itself (which come first and name a path)
         StreamReadConstraints constraints = StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH * 4)
                 .maxStringLength(MAX_CHARS + 1024).maxNumberLength(MAX_NUMBER * 2).maxNameLength(MAX_CHARS + 1024).build();
-        return YAMLFactory.builder().loaderOptions(options).streamReadConstraints(constraints).build();
+        // "key:" with nothing after it is null in YAML, not an empty string
+        return YAMLFactory.builder().loaderOptions(options).streamReadConstraints(constraints)
+                .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL).build();
     }
 
     /**
