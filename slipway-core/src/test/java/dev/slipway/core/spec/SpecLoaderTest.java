@@ -184,4 +184,87 @@ class SpecLoaderTest {
         assertThatThrownBy(() -> v.resolve(Map.<String, String>of()::get, "stages.staging.database.password"))
                 .hasMessageContaining("stages.staging.database.password: environment variable NOPE_NOT_SET is not set");
     }
+
+    @Test
+    void parse_referencesWhereTheyBelong_areAcceptedAndKeptUnresolved() {
+        String yaml = """
+                app: a
+                build:
+                  context: .
+                  args: {BASE_IMAGE: "localhost/jre:17", PRICE: "$${HOME}"}
+                  secrets: {NPM_TOKEN: "${env:NPM_TOKEN}"}
+                migrations:
+                  command: [flyway, "-password=${env:DB_PASSWORD}", migrate]
+                state:
+                  url: jdbc:postgresql://db/state?user=slipway&password=${env:STATE_PASSWORD}
+                stages:
+                  staging:
+                    branch: main
+                    database: {url: "jdbc:postgresql://app:${env:DB_PASSWORD}@db/app", password: "${env:DB_PASSWORD}"}
+                    redis: {url: "redis://:${env:REDIS_PASSWORD}@127.0.0.1:6379/0"}
+                    environment: {TEMPLATE: "Hello $${name}", URL: "https://example.com/?q=1"}
+                """;
+
+        SlipwaySpec spec = parse(yaml);
+
+        assertThat(spec.build().secrets().get("NPM_TOKEN").references()).containsExactly("NPM_TOKEN");
+        assertThat(spec.migrations().command()).containsExactly("flyway", "-password=${env:DB_PASSWORD}", "migrate");
+        assertThat(spec.migrations().argv().get(1).resolve(Map.of("DB_PASSWORD", "pw")::get, MigrationsSpec.path(1)))
+                .isEqualTo("-password=pw");
+        ConfigValue template = spec.stage("staging").orElseThrow().environment().get("TEMPLATE");
+        assertThat(template.isSecret()).isFalse();
+        assertThat(template.resolve(Map.<String, String>of()::get, "p")).isEqualTo("Hello ${name}");
+        assertThat(spec.build().args().get("PRICE").resolve(Map.<String, String>of()::get, "p")).isEqualTo("${HOME}");
+    }
+
+    @Test
+    void configValue_escapedReference_isLiteralText() {
+        ConfigValue v = ConfigValue.of("$${env:HOME} and ${env:USER}");
+
+        assertThat(v.references()).containsExactly("USER");
+        assertThat(v.resolve(Map.of("USER", "u", "HOME", "/h")::get, "p")).isEqualTo("${env:HOME} and u");
+        assertThat(ConfigValue.literal("${env:HOME}").resolve(Map.of("HOME", "/h")::get, "p")).isEqualTo("${env:HOME}");
+    }
+
+    @Test
+    void appEnvironment_commitThatLooksLikeAReference_staysLiteral() {
+        SlipwaySpec spec = parse(VALID);
+
+        AppEnvironment.Var version = AppEnvironment.of(spec, spec.stage("staging").orElseThrow(), "${env:HOME}").get("APP_VERSION");
+
+        assertThat(version.value().isSecret()).isFalse();
+        assertThat(version.value().resolve(Map.of("HOME", "/root")::get, "commit")).isEqualTo("${env:HOME}");
+    }
+
+    @Test
+    void parse_durationsAtTheirBounds_areAccepted() {
+        String yaml = """
+                app: a
+                build: {context: .}
+                timeouts: {build: 168h, snapshot: 1ms}
+                migrations: {command: [m], timeout: 604800000ms}
+                state: {lease-ttl: 1h}
+                stages:
+                  staging:
+                    branch: main
+                    local: {stop-grace: 1s}
+                    approvals: {required: 1, timeout: 720h}
+                """;
+
+        SlipwaySpec spec = parse(yaml);
+
+        assertThat(spec.timeouts().build()).isEqualTo(Duration.ofDays(7));
+        assertThat(spec.migrations().timeout()).isEqualTo(Duration.ofDays(7));
+        assertThat(spec.state().leaseTtl()).isEqualTo(Duration.ofHours(1));
+        assertThat(spec.stage("staging").orElseThrow().approvals().timeout()).isEqualTo(Duration.ofDays(30));
+    }
+
+    @Test
+    void suggest_tieBetweenStateAndStages_goesToTheLongerSharedPrefixWhateverTheOrder() {
+        assertThat(Suggest.didYouMean("stage", java.util.List.of("state", "stages"))).isEqualTo("; did you mean 'stages'?");
+        assertThat(Suggest.didYouMean("stage", java.util.List.of("stages", "state"))).isEqualTo("; did you mean 'stages'?");
+        assertThat(Suggest.didYouMean("stage", SlipwaySpec.KEYS)).isEqualTo("; did you mean 'stages'?");
+        // equal distance and prefix: the alphabetically first
+        assertThat(Suggest.didYouMean("ab", java.util.List.of("ad", "ac"))).isEqualTo("; did you mean 'ac'?");
+    }
 }
