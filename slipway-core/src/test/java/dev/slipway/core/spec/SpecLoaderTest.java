@@ -264,6 +264,8 @@ class SpecLoaderTest {
         assertThat(Suggest.didYouMean("stage", java.util.List.of("state", "stages"))).isEqualTo("; did you mean 'stages'?");
         assertThat(Suggest.didYouMean("stage", java.util.List.of("stages", "state"))).isEqualTo("; did you mean 'stages'?");
         assertThat(Suggest.didYouMean("stage", SlipwaySpec.KEYS)).isEqualTo("; did you mean 'stages'?");
+        // equal distance: the longer shared prefix wins over the alphabetically first
+        assertThat(Suggest.didYouMean("cab", java.util.List.of("aab", "cabs"))).isEqualTo("; did you mean 'cabs'?");
         // equal distance and prefix: the alphabetically first
         assertThat(Suggest.didYouMean("ab", java.util.List.of("ad", "ac"))).isEqualTo("; did you mean 'ac'?");
     }
