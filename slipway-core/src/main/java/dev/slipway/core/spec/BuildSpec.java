@@ -23,10 +23,15 @@ public record BuildSpec(String context, String dockerfile, Map<String, ConfigVal
         secrets = Map.copyOf(secrets);
     }
 
+    /** A build without secrets. */
+    public BuildSpec(String context, String dockerfile, Map<String, ConfigValue> args, String registry) {
+        this(context, dockerfile, args, registry, Map.of());
+    }
+
     static BuildSpec read(Node n) {
         if (!n.present()) {
             n.problem("is required (at least build.context)");
-            return new BuildSpec(".", "Dockerfile", Map.of(), null, Map.of());
+            return new BuildSpec(".", "Dockerfile", Map.of(), null);
         }
         n.mapping(KEYS);
         Map<String, ConfigValue> args = n.valueMap("args");
