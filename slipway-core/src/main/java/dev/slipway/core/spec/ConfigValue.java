@@ -25,6 +25,16 @@ public record ConfigValue(String template) {
         return REF.matcher(template).find();
     }
 
+    /** The names of the environment variables the value references, in order of first appearance, each once. */
+    public java.util.List<String> references() {
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+        Matcher m = REF.matcher(template);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return java.util.List.copyOf(names);
+    }
+
     /** Resolves every reference with {@code env}; a missing variable is a {@link SpecException} naming it and {@code path}. */
     public String resolve(UnaryOperator<String> env, String path) {
         Matcher m = REF.matcher(template);
