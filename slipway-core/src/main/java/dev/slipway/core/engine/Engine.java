@@ -336,7 +336,7 @@ public final class Engine implements AutoCloseable {
         List<String> lines = new ArrayList<>(PlanText.of(spec, stage(stageName), commit, currentRelease(stageName)));
         target(stageName).plan(maintenance(stageName, commit, StepName.BUILD, line -> { }, Duration.ofMinutes(1)))
                 .forEach(l -> lines.add("   " + l));
-        return lines;
+        return lines.stream().map(masker::mask).toList();
     }
 
     /** Slipway's snapshots of {@code stageName}, newest first. */
