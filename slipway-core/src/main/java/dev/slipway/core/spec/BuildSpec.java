@@ -21,6 +21,11 @@ public record BuildSpec(String context, String dockerfile, Map<String, ConfigVal
         secrets = Map.copyOf(secrets);
     }
 
+    /** A build without build secrets. */
+    public BuildSpec(String context, String dockerfile, Map<String, ConfigValue> args, String registry) {
+        this(context, dockerfile, args, registry, Map.of());
+    }
+
     static BuildSpec read(Node n) {
         if (!n.present()) {
             n.problem("is required (at least build.context)");
