@@ -109,8 +109,10 @@ final class BuildImageStep {
         BuildSpec build = ctx.spec().build();
         Map<String, String> args = new LinkedHashMap<>();
         build.args().forEach((k, v) -> args.put(k, ctx.resolve(v, "build.args." + k)));
+        Map<String, String> secrets = new LinkedHashMap<>();
+        build.secrets().forEach((k, v) -> secrets.put(k, ctx.resolve(v, "build.secrets." + k)));
         BuiltImage built = engine.build(new BuildRequest(ctx.sourceDir().resolve(build.context()), build.dockerfile(), args,
-                ImageRefs.local(ctx.spec().app(), ctx.commit()), labels(ctx)), ctx::log);
+                ImageRefs.local(ctx.spec().app(), ctx.commit()), labels(ctx), secrets), ctx::log);
         RegistryAuth auth = settings.registryOverride() == null ? ecrAuth() : null;
         try {
             return engine.push(built.ref(), target, auth, ctx::log);

@@ -26,7 +26,8 @@ final class CliLogLayout extends LayoutBase<ILoggingEvent> {
             line.append(" (").append(thrown.getClassName()).append(thrown.getMessage() == null ? "" : ": " + thrown.getMessage())
                     .append(')');
         }
-        return line.append(System.lineSeparator()).toString();
+        // a driver's or client's message may quote a URL with its credentials
+        return dev.slipway.core.Redact.text(line.append(System.lineSeparator()).toString());
     }
 
     private static String label(Level level) {

@@ -20,10 +20,10 @@ public final class Main {
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof SlipwayException se) {
-                err.println("error: " + se.getMessage());
+                err.println("error: " + dev.slipway.core.Redact.text(se.getMessage()));
                 return se.exitCode();
             }
-            err.println("error: unexpected " + e + " (this is a bug in Slipway; please report it with the command you ran)");
+            err.println("error: unexpected " + dev.slipway.core.Redact.text(String.valueOf(e)) + " (this is a bug in Slipway; please report it with the command you ran)");
             e.printStackTrace(err);
             return 3;
         });

@@ -37,15 +37,29 @@ final class DockerImageEngine implements ImageEngine {
             throw TargetException.permanent("cannot build " + request.tag() + ": " + context.resolve(request.dockerfile())
                     + " does not exist; check build.context and build.dockerfile in slipway.yml");
         }
+        if (!request.secrets().isEmpty()) {
+            SecretBuild.requirePodman(client, request.tag());
+        }
         Path tar = archive(context, request.dockerfile());
+        Path withSecrets = null;
         try (InputStream in = Files.newInputStream(tar)) {
-            BuildImageCmd cmd = client.buildImageCmd(in)
-                    .withDockerfilePath(request.dockerfile())
-                    .withTags(Set.of(request.tag()))
-                    .withLabels(request.labels())
-                    .withRemove(true);
-            request.args().forEach(cmd::withBuildArg);
-            ProgressLog<BuildResponseItem> progress = follow(cmd.exec(new ProgressLog<>(log)), "build of " + request.tag());
+            ProgressLog<BuildResponseItem> progress;
+            if (request.secrets().isEmpty()) {
+                BuildImageCmd cmd = client.buildImageCmd(in)
+                        .withDockerfilePath(request.dockerfile())
+                        .withTags(Set.of(request.tag()))
+                        .withLabels(request.labels())
+                        .withRemove(true);
+                request.args().forEach(cmd::withBuildArg);
+                progress = follow(cmd.exec(new ProgressLog<>(log)), "build of " + request.tag());
+            } else {
+                List<String> secrets = new java.util.ArrayList<>();
+                withSecrets = SecretBuild.withSecrets(tar, request.secrets(), secrets);
+                progress = new ProgressLog<>(log);
+                SecretBuild.start(client, withSecrets, request.dockerfile(), request.tag(), request.labels(), request.args(),
+                        secrets, progress);
+                progress = follow(progress, "build of " + request.tag());
+            }
             if (progress.error() != null) {
                 throw TargetException.permanent("image build of " + request.tag() + " failed: " + progress.error()
                         + tail(progress.tail()));
@@ -57,6 +71,9 @@ final class DockerImageEngine implements ImageEngine {
             throw new UncheckedIOException(e);
         } finally {
             deleteQuietly(tar);
+            if (withSecrets != null) {
+                deleteQuietly(withSecrets); // the secrets' only copy outside the process and the engine's build
+            }
         }
     }
 

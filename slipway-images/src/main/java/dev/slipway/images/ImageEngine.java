@@ -10,11 +10,28 @@ import java.util.function.Consumer;
  */
 public interface ImageEngine extends AutoCloseable {
 
-    /** What to build: a context directory, its Dockerfile/Containerfile (relative to it), build args and the tag. */
-    record BuildRequest(Path context, String dockerfile, Map<String, String> args, String tag, Map<String, String> labels) {
+    /**
+     * What to build: a context directory, its Dockerfile/Containerfile (relative to it), build args, the tag, labels and
+     * build secrets by id (mounted by {@code RUN --mount=type=secret,id=ID} at {@code /run/secrets/ID}, never stored in
+     * the image; only Podman's API service takes them). {@link #toString()} never shows a secret's value.
+     */
+    record BuildRequest(Path context, String dockerfile, Map<String, String> args, String tag, Map<String, String> labels,
+                        Map<String, String> secrets) {
         public BuildRequest {
             args = Map.copyOf(args);
             labels = Map.copyOf(labels);
+            secrets = Map.copyOf(secrets);
+        }
+
+        /** A request without build secrets. */
+        public BuildRequest(Path context, String dockerfile, Map<String, String> args, String tag, Map<String, String> labels) {
+            this(context, dockerfile, args, tag, labels, Map.of());
+        }
+
+        @Override
+        public String toString() {
+            return "BuildRequest[" + context + ", " + dockerfile + ", args " + args.keySet() + ", " + tag + ", " + labels
+                    + ", secrets " + new java.util.TreeSet<>(secrets.keySet()) + "]";
         }
     }
 

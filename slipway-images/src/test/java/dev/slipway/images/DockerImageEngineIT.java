@@ -74,6 +74,35 @@ class DockerImageEngineIT {
     }
 
     @Test
+    void build_withSecret_runStepReadsItAndNoLayerHistoryOrConfigHoldsIt() throws Exception {
+        String secret = "sec-" + UUID.randomUUID();
+        Files.writeString(context.resolve("Containerfile"), "FROM " + ContainerEngine.baseImage() + "\nCOPY . /ctx/\n"
+                + "RUN --mount=type=secret,id=api_token sha256sum /run/secrets/api_token | cut -c1-64 > /token.sha256"
+                + " && echo token-sha=$(cat /token.sha256) && ls -A /ctx\n");
+        List<String> log = new CopyOnWriteArrayList<>();
+        String tag = REPO + ":secret";
+        List<Path> tempBefore = slipwayTempFiles();
+
+        engine.build(new ImageEngine.BuildRequest(context, "Containerfile", Map.of(), tag, Map.of("slipway.test", REPO),
+                Map.of("api_token", secret)), log::add);
+
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(log).contains("token-sha=" + sha, "Containerfile").noneMatch(l -> l.contains("slipway-secret"));
+        assertThat(log.toString()).doesNotContain(secret);
+        String history = client.listImagesCmd().exec().toString() + client.inspectImageCmd(tag).exec().toString()
+                + new String(client.saveImageCmd(tag).exec().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(history).doesNotContain(secret);
+        assertThat(slipwayTempFiles()).isEqualTo(tempBefore);
+    }
+
+    private static List<Path> slipwayTempFiles() throws IOException {
+        try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return files.filter(f -> f.getFileName().toString().startsWith("slipway-secret-context-")).sorted().toList();
+        }
+    }
+
+    @Test
     void build_failingInstruction_failsWithTheBuildOutputTail() throws IOException {
         Files.writeString(context.resolve("Dockerfile"), "FROM " + ContainerEngine.baseImage()
                 + "\nRUN echo 'about to fail: marker-42' && exit 3\n");

@@ -58,10 +58,13 @@ final class BuildStep {
         Path context = ctx.sourceDir().resolve(build.context()).normalize();
         Map<String, String> args = new LinkedHashMap<>();
         build.args().forEach((k, v) -> args.put(k, ctx.resolve(v, "build.args." + k)));
+        Map<String, String> secrets = new LinkedHashMap<>();
+        build.secrets().forEach((k, v) -> secrets.put(k, ctx.resolve(v, "build.secrets." + k)));
         String tag = ImageRefs.local(ctx.spec().app(), ctx.commit());
         Map<String, String> labels = Map.of(Labels.APP, ctx.spec().app(), Labels.COMMIT, ctx.commit());
         ctx.log("building " + tag + " from " + context.resolve(build.dockerfile()));
-        ImageEngine.BuiltImage image = images.build(new ImageEngine.BuildRequest(context, build.dockerfile(), args, tag, labels),
+        ImageEngine.BuiltImage image = images.build(new ImageEngine.BuildRequest(context, build.dockerfile(), args, tag, labels,
+                        secrets),
                 ctx::log);
         if (build.registry() == null || build.registry().isBlank()) {
             return Outputs.of("image", image.ref(), "imageId", image.id(), "digest", image.digest());

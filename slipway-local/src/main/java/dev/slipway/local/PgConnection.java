@@ -92,6 +92,15 @@ record PgConnection(String jdbcUrl, String hosts, String database, Map<String, S
         return env;
     }
 
+    /** A driver's or tool's message about this database, without the password or any URL credentials in it. */
+    String scrub(String message) {
+        if (message == null) {
+            return null;
+        }
+        String out = password == null || password.isEmpty() ? message : message.replace(password, dev.slipway.core.Redact.MASK);
+        return dev.slipway.core.Redact.text(out);
+    }
+
     /** {@code host:port/database}, for messages. */
     String describe() {
         return hosts + "/" + database;

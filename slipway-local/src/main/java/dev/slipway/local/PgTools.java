@@ -48,7 +48,7 @@ final class PgTools {
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), props)) {
             c.isValid(5);
         } catch (SQLException e) {
-            String msg = "database " + db.describe() + " cannot be reached: " + e.getMessage()
+            String msg = "database " + db.describe() + " cannot be reached: " + db.scrub(e.getMessage())
                     + "; nothing was stopped. Check that it runs and the stage's database url/user/password";
             if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
                 throw TargetException.transientFailure(msg, e);

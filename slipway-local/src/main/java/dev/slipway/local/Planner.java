@@ -29,7 +29,7 @@ final class Planner {
                 + String.join(", ", spec.build().args().keySet()))
                 + (spec.build().registry() == null ? "" : ", then push to " + spec.build().registry() + "/" + tag));
         lines.add(stage.database() == null ? "snapshot: none (the stage has no database)"
-                : "snapshot: pg_dump -Fc of " + stage.database().url() + " into " + LocalSettings.snapshotDir(ctx)
+                : "snapshot: pg_dump -Fc of " + dev.slipway.core.Redact.url(stage.database().url().template()) + " into " + LocalSettings.snapshotDir(ctx)
                 + " (keep " + stage.snapshots().keep() + ")");
         lines.add("stop-old: " + running(ctx, local));
         lines.add(spec.migrations().enabled() ? "migrate: `" + String.join(" ", spec.migrations().command())

@@ -32,4 +32,12 @@ class PgConnectionTest {
         assertThatThrownBy(() -> PgConnection.parse("jdbc:mysql://x/y", null, null)).hasMessageContaining("jdbc:postgresql://");
         assertThatThrownBy(() -> PgConnection.parse("jdbc:postgresql://host:5432/", null, null)).hasMessageContaining("no database");
     }
+
+    @Test
+    void scrub_driverMessage_losesThePasswordAndUrlCredentials() {
+        PgConnection c = PgConnection.parse("jdbc:postgresql://db:5432/shop?password=Pw-9f3k", "app", null);
+
+        assertThat(c.scrub("FATAL: bad password Pw-9f3k for jdbc:postgresql://app:Pw-9f3k@db/shop"))
+                .isEqualTo("FATAL: bad password **** for jdbc:postgresql://app:****@db/shop");
+    }
 }

@@ -49,6 +49,8 @@ public final class Engine implements AutoCloseable {
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("slipway-lease"));
     private final Releases releases;
     private final Approvals approvals;
+    /** One for every run of this engine: masking a secret of another run too costs nothing and can only help. */
+    private final Masker masker;
     private volatile CancelToken current = new CancelToken();
     private final Object driverLock = new Object();
     private Thread driver; // the thread in run(), while it is there; guarded by driverLock
@@ -61,6 +63,15 @@ public final class Engine implements AutoCloseable {
         this.options = options;
         this.releases = new Releases(journal);
         this.approvals = new Approvals(journal, options.clock(), options.sleeper(), options.poll());
+        this.masker = Masker.of(spec, options.env());
+    }
+
+    /**
+     * {@code text} with every secret this engine knows (each value the spec takes from the environment, whole and inside
+     * longer text) and every URL credential masked: for whatever a caller prints besides the run's events and logs.
+     */
+    public String mask(String text) {
+        return masker.mask(text);
     }
 
     /** Queues a request; joins an unfinished run of the same stage, kind and commit instead of making another. */
@@ -144,8 +155,8 @@ public final class Engine implements AutoCloseable {
     private RunView withdraw(RunRecord mine, RunView view, RunListener listener) {
         boolean someoneRunsIt = journal.lease(mine.stage()).filter(l -> !l.isFree()).map(l -> l.runId() == mine.id()).orElse(false);
         if (view.state() == dev.slipway.core.journal.RunState.QUEUED && !someoneRunsIt) {
-            listener.onEvent(journal.append(mine.id(), EventType.RUN_FAILED, null, Map.of("reason", "cancelled before it started ("
-                    + current.exception().getMessage() + "); nothing was changed"), options.clock().instant()));
+            listener.onEvent(journal.append(mine.id(), EventType.RUN_FAILED, null, Map.of("reason", masker.mask("cancelled before it started ("
+                    + current.exception().getMessage() + "); nothing was changed")), options.clock().instant()));
         }
         return view(mine);
     }
@@ -159,7 +170,7 @@ public final class Engine implements AutoCloseable {
                 throw e;
             }
             throw new SlipwayException(ErrorCode.NEEDS_ATTENTION, "the state store failed while run " + mine.id() + " was driving stage "
-                    + mine.stage() + " (" + e.getMessage() + "). The stage may be part-way through the run. When the store"
+                    + mine.stage() + " (" + masker.mask(e.getMessage()) + "). The stage may be part-way through the run. When the store"
                     + " is back, run `slipway deploy " + mine.stage() + " --commit " + mine.commit() + "` to resume it.", e);
         }
     }
@@ -182,7 +193,7 @@ public final class Engine implements AutoCloseable {
                 if (isMine) {
                     seen = replay(view(mine), seen, listener);
                 }
-                Recorder recorder = new Recorder(journal, fence, run.id(), options.clock(), new Masker(),
+                Recorder recorder = new Recorder(journal, fence, run.id(), options.clock(), masker,
                         isMine ? listener : RunListener.NONE, current);
                 execution(run, recorder).execute(options.holder());
                 if (isMine) {
@@ -198,7 +209,7 @@ public final class Engine implements AutoCloseable {
             holding.set(false); // a renewal still under way is refused once the lease is released: that loses nothing
             beat.cancel(false);
             if (current.leaseLost()) {
-                LOG.warn("stopped acting on stage {} (run {}): {}", fence.stage(), driving.get(), current.exception().getMessage());
+                LOG.warn("stopped acting on stage {} (run {}): {}", fence.stage(), driving.get(), masker.mask(current.exception().getMessage()));
             } else {
                 journal.release(fence);
             }
@@ -325,7 +336,7 @@ public final class Engine implements AutoCloseable {
         List<String> lines = new ArrayList<>(PlanText.of(spec, stage(stageName), commit, currentRelease(stageName)));
         target(stageName).plan(maintenance(stageName, commit, StepName.BUILD, line -> { }, Duration.ofMinutes(1)))
                 .forEach(l -> lines.add("   " + l));
-        return lines;
+        return lines.stream().map(masker::mask).toList();
     }
 
     /** Slipway's snapshots of {@code stageName}, newest first. */
@@ -371,7 +382,7 @@ public final class Engine implements AutoCloseable {
                                     Duration timeout) {
         RunRecord none = new RunRecord(0, spec.app(), stageName, commit, RunKind.DEPLOY, "cli", options.clock().instant());
         return new RunStepContext(journal.key(), journal.location(), options.sources(), Optional::empty, none, spec, step, 1, s -> Optional.empty(),
-                currentRelease(stageName), log, new Masker(), options.env(), options.clock().instant().plus(timeout), options.clock());
+                currentRelease(stageName), log, masker, options.env(), options.clock().instant().plus(timeout), options.clock());
     }
 
     /** The target of {@code stageName}, made once. */

@@ -37,16 +37,18 @@ final class Recorder {
         Map<String, String> data = new LinkedHashMap<>();
         for (int i = 0; i + 1 < keyValues.length; i += 2) {
             if (keyValues[i + 1] != null) {
-                data.put(keyValues[i], masker.mask(keyValues[i + 1]));
+                data.put(keyValues[i], keyValues[i + 1]);
             }
         }
         return event(type, step, data);
     }
 
     JournalEvent event(EventType type, String step, Map<String, String> data) {
+        Map<String, String> masked = new LinkedHashMap<>();
+        data.forEach((k, v) -> masked.put(k, masker.mask(v)));
         JournalEvent e;
         try {
-            e = journal.append(fence, runId, type, step, data, clock.instant());
+            e = journal.append(fence, runId, type, step, masked, clock.instant());
         } catch (LeaseLostException lost) {
             cancel.cancel(lost.getMessage(), false);
             throw lost;

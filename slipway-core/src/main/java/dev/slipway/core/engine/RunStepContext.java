@@ -136,7 +136,8 @@ final class RunStepContext implements StepContext {
     public String resolve(ConfigValue value, String path) {
         String resolved = value.resolve(env, path);
         if (value.isSecret()) {
-            masker.add(resolved);
+            masker.add(value, env, resolved);
+            Masker.refuseShort(path, resolved);
         }
         return resolved;
     }

@@ -74,7 +74,7 @@ final class JdbcJournal implements Journal {
     }
 
     private static SlipwayException failed(String what, SQLException e) {
-        return new SlipwayException(ErrorCode.STATE_STORE, "state store failed to " + what + ": " + e.getMessage(), e);
+        return new SlipwayException(ErrorCode.STATE_STORE, "state store failed to " + what + ": " + dev.slipway.core.Redact.text(e.getMessage()), e);
     }
 
     @Override
@@ -300,7 +300,7 @@ final class JdbcJournal implements Journal {
         try {
             pool.close();
         } catch (Exception e) {
-            throw new SlipwayException(ErrorCode.STATE_STORE, "could not close the state store: " + e.getMessage(), e);
+            throw new SlipwayException(ErrorCode.STATE_STORE, "could not close the state store: " + dev.slipway.core.Redact.text(e.getMessage()), e);
         }
     }
 

@@ -60,7 +60,8 @@ public final class Journals {
                 throw se;
             }
             throw new SlipwayException(ErrorCode.STATE_STORE, "cannot open state store " + redact(url) + ": "
-                    + (password == null ? rootMessage(e) : rootMessage(e).replace(password, "****"))
+                    + dev.slipway.core.Redact.text(password == null || password.isEmpty() ? rootMessage(e)
+                            : rootMessage(e).replace(password, dev.slipway.core.Redact.MASK))
                     + " (check state.url / SLIPWAY_STATE_URL, that the database is running and the credentials)", e);
         }
     }
@@ -148,9 +149,9 @@ public final class Journals {
         return rest.replaceAll("//[^@/]*@", "//"); // no user-info
     }
 
-    /** The URL with any password parameter masked, for messages. */
+    /** The URL with its credentials masked, for messages. */
     static String redact(String url) {
-        return url.replaceAll("(?i)(password=)[^&;]*", "$1****");
+        return dev.slipway.core.Redact.url(url);
     }
 
     static String rootMessage(Throwable e) {

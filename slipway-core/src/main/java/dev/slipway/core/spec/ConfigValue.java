@@ -1,6 +1,5 @@
 package dev.slipway.core.spec;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
@@ -36,16 +35,16 @@ public record ConfigValue(String template) {
         return !references().isEmpty();
     }
 
-    /** The names of the environment variables the value references, in order. */
+    /** The names of the environment variables the value references, in order of first appearance, each once. */
     public List<String> references() {
-        List<String> names = new ArrayList<>();
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
         Matcher m = TOKEN.matcher(template);
         while (m.find()) {
             if (m.group(1) != null) {
                 names.add(m.group(1));
             }
         }
-        return names;
+        return List.copyOf(names);
     }
 
     /** Resolves every reference with {@code env}; a missing variable is a {@link SpecException} naming it and {@code path}. */

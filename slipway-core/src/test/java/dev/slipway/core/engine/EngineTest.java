@@ -379,6 +379,21 @@ class EngineTest {
     }
 
     @Test
+    void run_secretPrintedByAStepThatNeverResolvedIt_isMaskedInLogsEventsAndReason() {
+        h.target.on(StepName.MIGRATE, ctx -> {
+            ctx.log("DSN=app:pa55word-secret@db");
+            throw TargetException.permanent("migration said pa55word-secret");
+        });
+
+        RunView v = h.deploy("staging", "c1");
+
+        assertThat(h.journal.logs(v.run().id())).extracting(LogLine::line).contains("DSN=app:****@db");
+        assertThat(v.events()).allSatisfy(e -> assertThat(e.data().toString()).doesNotContain("pa55word-secret"));
+        assertThat(v.reason()).contains("migration said ****");
+        assertThat(h.engine.mask("x pa55word-secret y")).isEqualTo("x **** y");
+    }
+
+    @Test
     void run_interruptedAfterStopOld_compensatesAndSaysWhy() throws Exception {
         CountDownLatch migrating = new CountDownLatch(1);
         h.target.on(StepName.MIGRATE, ctx -> {
