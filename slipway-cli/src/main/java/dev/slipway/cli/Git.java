@@ -34,10 +34,14 @@ final class Git {
             return !run(top, "status", "--porcelain", "--untracked-files=no").out().isBlank();
         }
 
-        /** Writes the tree of {@code commit} into {@code dir} ({@code git archive | tar -x}). */
+        /**
+         * Writes the tree of {@code commit} into {@code dir} ({@code git archive | tar -x}), private like the rest of
+         * {@code .slipway/}: files 0600, executables 0700, directories 0700 (tar.umask 077; git's default 002 would make
+         * them world-readable). The image build takes only the owner's execute bit from them.
+         */
         void archiveInto(String commit, Path dir) throws IOException {
             List<ProcessBuilder> pipe = List.of(
-                    new ProcessBuilder("git", "--git-dir=" + gitDir, "archive", "--format=tar", commit)
+                    new ProcessBuilder("git", "--git-dir=" + gitDir, "-c", "tar.umask=0077", "archive", "--format=tar", commit)
                             .redirectError(ProcessBuilder.Redirect.DISCARD),
                     new ProcessBuilder("tar", "-x", "-C", dir.toString()).redirectErrorStream(true));
             List<Process> ps = ProcessBuilder.startPipeline(pipe);

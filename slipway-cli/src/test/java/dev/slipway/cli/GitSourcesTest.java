@@ -13,11 +13,16 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,6 +82,38 @@ class GitSourcesTest {
         assertThat(Files.readString(repo.resolve("app/VERSION"))).isEqualTo("uncommitted");
         assertThat(git(repo, "status", "--porcelain", "--untracked-files=all")).as("nothing of .slipway/ for git to add")
                 .isEqualTo("M app/VERSION");
+    }
+
+    @Test
+    void sourceDir_underUmask022_unpacksPrivatelyKeepingTheOwnersExecuteBit() throws Exception {
+        Path repo = repo(dir.resolve("repo"));
+        Files.createDirectories(repo.resolve("app/bin"));
+        Files.writeString(repo.resolve("app/bin/run.sh"), "#!/bin/sh\n");
+        Files.setPosixFilePermissions(repo.resolve("app/bin/run.sh"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        String v1 = commit(repo, "one");
+        SlipwaySpec spec = new SpecLoader().load(repo.resolve("app/slipway.yml"));
+
+        new GitSources().sourceDir(run(v1, null), spec);
+
+        Path own = repo.resolve("app/.slipway");
+        Map<String, String> modes = new TreeMap<>();
+        try (Stream<Path> all = Files.walk(own)) {
+            all.forEach(p -> modes.put(own.relativize(p).toString(), mode(p)));
+        }
+        String tree = "src/" + v1 + "/app";
+        assertThat(modes).containsEntry(tree + "/bin/run.sh", "rwx------").containsEntry(tree + "/VERSION", "rw-------")
+                .containsEntry(tree + "/slipway.yml", "rw-------");
+        assertThat(modes).allSatisfy((path, mode) -> assertThat(mode).as(path)
+                .isEqualTo(Files.isDirectory(own.resolve(path)) || path.endsWith("run.sh") ? "rwx------" : "rw-------"));
+        assertThat(git(repo, "status", "--porcelain", "--untracked-files=all")).isEmpty();
+    }
+
+    private static String mode(Path p) {
+        try {
+            return PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

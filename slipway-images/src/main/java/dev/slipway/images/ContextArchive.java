@@ -1,5 +1,6 @@
 package dev.slipway.images;
 
+import dev.slipway.core.WorkDir;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,7 +17,12 @@ import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
-/** Writes a build context directory as the tar the engine's build API takes, leaving out what .dockerignore names. */
+/**
+ * Writes a build context directory as the tar the engine's build API takes, leaving out what .dockerignore names and,
+ * whatever it names, every directory that is Slipway's own ({@code .slipway/}, a snapshot directory: see
+ * {@link WorkDir#isOwn}). Entry modes are 0755 for directories and owner-executable files, else 0644, whatever the
+ * files' modes on disk (Slipway unpacks commits privately, 0600/0700).
+ */
 final class ContextArchive {
     private final Path context;
     private final String dockerfile;
@@ -35,8 +41,8 @@ final class ContextArchive {
         Files.walkFileTree(context, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                if (!dir.equals(context) && dir.getFileName().toString().equals(".slipway")) {
-                    return FileVisitResult.SKIP_SUBTREE; // Slipway's own state (journal, snapshots) never goes into an image
+                if (!dir.equals(context) && WorkDir.isOwn(dir)) {
+                    return FileVisitResult.SKIP_SUBTREE; // Slipway's state (journal, snapshots): no rule brings it back
                 }
                 String rel = relative(dir);
                 if (!rel.isEmpty() && !rules.excludes(rel)) {

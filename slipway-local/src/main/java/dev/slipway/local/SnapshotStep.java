@@ -39,7 +39,7 @@ final class SnapshotStep {
         pg.checkReachable(db);
         Path partial = null;
         try {
-            partial = store.partialFile(id);
+            partial = store.newPartialFile(id);
             Instant start = ctx.clock().instant();
             ctx.log("pg_dump -Fc of " + db.describe() + " into " + store.dumpFile(id));
             pg.dump(db, partial, ctx.deadline(), ctx::log);

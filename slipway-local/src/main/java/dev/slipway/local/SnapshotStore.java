@@ -1,8 +1,10 @@
 package dev.slipway.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.slipway.core.WorkDir;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -55,10 +57,13 @@ final class SnapshotStore {
         return dir.resolve(id + ".dump");
     }
 
-    /** Where a dump is written before {@link #commit} makes it a snapshot. */
-    Path partialFile(String id) throws IOException {
-        dev.slipway.core.WorkDir.prepare(dir);
-        return dir.resolve(id + ".dump.partial");
+    /**
+     * Where a dump is written before {@link #commit} makes it a snapshot: a new empty file, 0600 like the directory's
+     * 0700 (pg_dump keeps the mode of the file it writes into; left to the umask, a dump would be world-readable).
+     */
+    Path newPartialFile(String id) throws IOException {
+        WorkDir.claim(dir);
+        return newPrivateFile(dir.resolve(id + ".dump.partial"));
     }
 
     Optional<Meta> find(String id) {
@@ -79,8 +84,10 @@ final class SnapshotStore {
         move(partial, dump);
         Meta meta = new Meta(id, stage, runId, runKey, commit, createdAt.toString(), Files.size(dump), sha256(dump), durationMs,
                 database);
-        Path tmp = dir.resolve(id + ".json.partial");
-        JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), meta);
+        Path tmp = newPrivateFile(dir.resolve(id + ".json.partial"));
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+            JSON.writerWithDefaultPrettyPrinter().writeValue(out, meta);
+        }
         move(tmp, dir.resolve(id + ".json"));
         return meta;
     }
@@ -140,6 +147,13 @@ final class SnapshotStore {
         } catch (IOException e) {
             throw new UncheckedIOException("snapshot sidecar " + json + " is unreadable", e);
         }
+    }
+
+    /** An empty file with mode 0600, in place of whatever a stopped attempt left there. */
+    private static Path newPrivateFile(Path file) throws IOException {
+        Files.deleteIfExists(file);
+        WorkDir.createPrivateFile(file);
+        return file;
     }
 
     private static void move(Path from, Path to) throws IOException {

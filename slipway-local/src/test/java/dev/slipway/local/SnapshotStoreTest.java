@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,8 +19,8 @@ class SnapshotStoreTest {
 
     private SnapshotStore.Meta take(SnapshotStore store, long run, String content) throws IOException {
         String id = SnapshotStore.idFor(String.valueOf(run), "0123456789abcdef0123");
-        Files.writeString(store.partialFile(id), content);
-        return store.commit(id, store.partialFile(id), "staging", run, String.valueOf(run), "0123456789abcdef0123",
+        Path partial = Files.writeString(store.newPartialFile(id), content);
+        return store.commit(id, partial, "staging", run, String.valueOf(run), "0123456789abcdef0123",
                 Instant.parse("2026-01-01T00:00:00Z").plusSeconds(run), 42, "db:5432/x");
     }
 
@@ -34,10 +38,46 @@ class SnapshotStoreTest {
     }
 
     @Test
+    void commit_underUmask022_everyFileIs0600AndTheStoreIs0700AndIgnoredByGit() throws IOException {
+        SnapshotStore store = new SnapshotStore(dir.resolve("backups/staging"));
+
+        take(store, 7, "hello");
+
+        Map<String, String> modes = new TreeMap<>();
+        try (Stream<Path> all = Files.walk(dir.resolve("backups"))) {
+            all.forEach(p -> modes.put(dir.relativize(p).toString(), mode(p)));
+        }
+        assertThat(modes).isEqualTo(Map.of("backups", "rwx------", "backups/staging", "rwx------",
+                "backups/staging/.gitignore", "rw-------", "backups/staging/7-0123456789ab.dump", "rw-------",
+                "backups/staging/7-0123456789ab.json", "rw-------"));
+        assertThat(Files.readAllLines(store.dir().resolve(".gitignore"))).contains("*");
+    }
+
+    @Test
+    void newPartialFile_leftByAStoppedAttempt_startsEmptyAndPrivate() throws IOException {
+        SnapshotStore store = new SnapshotStore(dir);
+        Path stale = Files.writeString(dir.resolve("1-x.dump.partial"), "half");
+        Files.setPosixFilePermissions(stale, PosixFilePermissions.fromString("rw-r--r--"));
+
+        Path partial = store.newPartialFile("1-x");
+
+        assertThat(partial).isEqualTo(stale).isEmptyFile();
+        assertThat(mode(partial)).isEqualTo("rw-------");
+    }
+
+    private static String mode(Path p) {
+        try {
+            return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void list_dumpWithoutSidecar_isNotASnapshot() throws IOException {
         SnapshotStore store = new SnapshotStore(dir);
         take(store, 1, "a");
-        Files.writeString(store.partialFile("2-x"), "unfinished");
+        Files.writeString(store.newPartialFile("2-x"), "unfinished");
 
         assertThat(store.list()).extracting(SnapshotStore.Meta::runId).containsExactly(1L);
     }
@@ -76,8 +116,7 @@ class SnapshotStoreTest {
     @Test
     void find_sidecarWrittenBeforeRunKeys_readsWithoutAKey() throws IOException {
         SnapshotStore store = new SnapshotStore(dir);
-        Files.writeString(store.partialFile("3-abc"), "dump");
-        Files.move(store.partialFile("3-abc"), store.dumpFile("3-abc"));
+        Files.move(Files.writeString(store.newPartialFile("3-abc"), "dump"), store.dumpFile("3-abc"));
         Files.writeString(dir.resolve("3-abc.json"), """
                 {"id":"3-abc","stage":"staging","runId":3,"commit":"abc","createdAt":"2026-01-01T00:00:00Z","sizeBytes":4,
                  "sha256":"x","durationMs":1,"database":"db:5432/x"}""");

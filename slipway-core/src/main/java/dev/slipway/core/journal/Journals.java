@@ -41,7 +41,7 @@ public final class Journals {
         HikariDataSource pool = null;
         try {
             if (sqlite) {
-                prepareSqliteDir(url);
+                prepareSqliteFile(url);
             }
             pool = new HikariDataSource(config(url, user, password, sqlite));
             boolean current;
@@ -66,14 +66,23 @@ public final class Journals {
         }
     }
 
-    private static void prepareSqliteDir(String url) throws SQLException {
+    /**
+     * Makes the SQLite file's directory and the file itself (empty, 0600) before SQLite opens it: SQLite would create
+     * it following the umask, and gives its -wal, -shm and -journal files the mode of the database file.
+     */
+    private static void prepareSqliteFile(String url) throws SQLException {
         String file = url.substring("jdbc:sqlite:".length());
         int q = file.indexOf('?');
-        Path parent = Path.of(q < 0 ? file : file.substring(0, q)).toAbsolutePath().getParent();
+        file = q < 0 ? file : file.substring(0, q);
+        if (file.isEmpty() || file.startsWith(":") || file.startsWith("file:")) {
+            return; // in memory, or a URI form SQLite resolves itself
+        }
+        Path path = Path.of(file).toAbsolutePath();
         try {
-            dev.slipway.core.WorkDir.prepare(parent);
+            dev.slipway.core.WorkDir.prepare(path.getParent());
+            dev.slipway.core.WorkDir.createPrivateFile(path);
         } catch (java.io.IOException e) {
-            throw new SQLException("cannot create directory " + parent + ": " + e.getMessage(), e);
+            throw new SQLException("cannot create " + path + ": " + e.getMessage(), e);
         }
     }
 
