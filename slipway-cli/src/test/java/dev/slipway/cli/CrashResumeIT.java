@@ -24,13 +24,13 @@ class CrashResumeIT {
             f.hold();
             List<String> killedAfter = STEPS.subList(0, STEPS.size() - 1); // after verify the run ends at once
             for (String step : killedAfter) {
-                SlipwayProcess p = f.deploy("c1");
+                SlipwayProcess p = f.deploy("c1c1c1c");
                 f.go(step);
                 f.awaitEvent(1, EventType.STEP_SUCCEEDED, step);
                 p.kill();
             }
 
-            SlipwayProcess last = f.deploy("c1");
+            SlipwayProcess last = f.deploy("c1c1c1c");
             f.go("verify");
             int code = last.waitFor(60);
 
