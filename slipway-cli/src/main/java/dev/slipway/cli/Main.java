@@ -33,7 +33,7 @@ public final class Main {
             cli.setParameterExceptionHandler(Main::badUsage);
             cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> failed(e, err));
             return cli.execute(args);
-        } catch (RuntimeException | Error e) { // thrown past picocli's handlers: from a handler, or an Error like StackOverflowError
+        } catch (RuntimeException | Error e) { // thrown past picocli's handlers: from a handler, or an Error (OutOfMemoryError…)
             return failed(e, err);
         }
     }
@@ -54,16 +54,12 @@ public final class Main {
         return ErrorCode.BAD_USAGE.exitCode();
     }
 
-    private static int failed(Throwable e, PrintWriter err) {
+    /** A {@link SlipwayException} with its exit code; anything else is a bug: one line, exit 3, its trace only on request. */
+    static int failed(Throwable e, PrintWriter err) {
         if (e instanceof SlipwayException se) {
             err.println("error: " + Display.message(se.getMessage(), 20 * MAX_LINE));
             err.flush();
             return se.exitCode();
-        }
-        if (e instanceof StackOverflowError) {
-            err.println("error: input nested too deeply to process (StackOverflowError); check the project file and arguments");
-            err.flush();
-            return ErrorCode.BAD_USAGE.exitCode();
         }
         err.println("error: unexpected " + e.getClass().getSimpleName() + ": " + Display.line(e.getMessage(), MAX_LINE)
                 + " (this is a bug in Slipway; please report it with the command you ran; SLIPWAY_LOG=debug shows where it happened)");
