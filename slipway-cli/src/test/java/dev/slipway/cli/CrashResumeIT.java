@@ -35,7 +35,7 @@ class CrashResumeIT {
             int code = last.waitFor(60);
 
             assertThat(code).as(last.output()).isZero();
-            assertThat(last.output()).contains("run 1 (staging, c1) succeeded");
+            assertThat(last.output()).contains("run 1 (staging, c1c1c1c) succeeded");
             for (String step : STEPS) {
                 assertThat(f.count("1 " + step + " end")).as("successful executions of " + step).isEqualTo(1);
             }

@@ -93,7 +93,7 @@ class StartupSignalIT {
             RunView v = view(f.journal, 1);
             assertThat(v.state()).isEqualTo(RunState.FAILED);
             assertThat(v.reason()).isEqualTo(CANCELLED);
-            assertThat(p.output()).contains("run 1 (staging, c1) failed").contains(CANCELLED);
+            assertThat(p.output()).contains("run 1 (staging, c1c1c1c) failed").contains(CANCELLED);
             assertThat(f.calls()).isEmpty();
         }
     }
@@ -141,7 +141,7 @@ class StartupSignalIT {
             "dev.slipway.core.engine.Engine#run"})
     void sigterm_whileStartUpStandsAtAMoment_leavesNoRunUnfinishedAndExits1(String moment) throws Exception {
         try (ProcessFixture f = new ProcessFixture(dir);
-             PausedProcess paused = PausedProcess.start(PausedProcess.Moment.parse(moment), jvm -> f.deploy("c1", jvm))) {
+             PausedProcess paused = PausedProcess.start(PausedProcess.Moment.parse(moment), jvm -> f.deploy("c1c1c1c", jvm))) {
             paused.awaitReached(Duration.ofSeconds(60));
 
             paused.process.signal("TERM");
