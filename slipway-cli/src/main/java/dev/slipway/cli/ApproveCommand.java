@@ -18,15 +18,15 @@ final class ApproveCommand implements Callable<Integer> {
     ProjectOptions project;
     @Spec
     CommandSpec cmd;
-    @Parameters(paramLabel = "RUN")
+    @Parameters(paramLabel = "RUN", converter = Numbers.RunNumber.class, description = "The run number (see slipway runs).")
     long runId;
-    @Option(names = "--as", description = "Who approves (default: GITHUB_ACTOR, else USER).")
+    @Option(names = "--as", paramLabel = "NAME", description = "Who approves (default: GITHUB_ACTOR, else USER).")
     String as;
 
     @Override
     public Integer call() {
         SlipwaySpec spec = project.spec();
-        String by = as != null ? as : Who.current();
+        String by = as != null ? Who.check("--as", as) : Who.current();
         try (Journal journal = ProjectOptions.journal(spec); Engine engine = ProjectOptions.engine(spec, journal)) {
             engine.approve(runId, by);
             cmd.commandLine().getOut().println("run " + runId + " approved by " + by);

@@ -27,11 +27,10 @@ final class DeployCommand extends StageCommand implements Callable<Integer> {
     public Integer call() {
         Interrupts interrupts = Interrupts.install(err());
         boolean json = project.json();
-        SlipwaySpec spec = project.spec();
-        spec.requireStage(stage);
+        SlipwaySpec spec = specWithStage();
         if (image != null && !image.matches("[a-z0-9][a-z0-9._:/-]{0,250}@sha256:[0-9a-f]{64}")) {
-            throw new SlipwayException(ErrorCode.BAD_USAGE, "--image must be REPOSITORY@sha256:<64 hex digits> (an image pinned by"
-                    + " its digest), not '" + (image.length() > 80 ? image.substring(0, 80) + "…" : image) + "'");
+            throw new SlipwayException(ErrorCode.BAD_USAGE, "--image '" + Display.value(image) + "' must be"
+                    + " REPOSITORY@sha256:<64 hex digits> (an image pinned by its digest)");
         }
         String sha = commit.orHead(spec);
         Optional<Git.Repo> repo = Git.repo(spec.baseDir());

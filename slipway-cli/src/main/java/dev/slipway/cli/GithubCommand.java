@@ -30,9 +30,9 @@ final class GithubCommand {
         CommandSpec cmd;
         @Option(names = "--fix", description = "Apply the environment settings it can (self-review, branch policy).")
         boolean fix;
-        @Option(names = "--repo", description = "owner/name (default: GITHUB_REPOSITORY).")
+        @Option(names = "--repo", paramLabel = "OWNER/NAME", description = "owner/name (default: GITHUB_REPOSITORY).")
         String repo;
-        @Option(names = "--api-url", description = "GitHub API URL (default: GITHUB_API_URL, else https://api.github.com).")
+        @Option(names = "--api-url", paramLabel = "URL", description = "GitHub API URL (default: GITHUB_API_URL, else https://api.github.com).")
         String apiUrl;
 
         @Override
@@ -40,10 +40,19 @@ final class GithubCommand {
             SlipwaySpec spec = project.spec();
             GithubSettings settings = GithubSettings.fromEnv(System::getenv);
             if (repo != null) {
+                if (!repo.matches("[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}")) {
+                    throw new SlipwayException(ErrorCode.BAD_USAGE, "--repo '" + Display.value(repo) + "' must be owner/name,"
+                            + " e.g. acme/hello");
+                }
                 settings = settings.withRepository(repo);
             }
             if (apiUrl != null) {
-                settings = settings.withApiUrl(apiUrl);
+                try {
+                    settings = settings.withApiUrl(apiUrl);
+                } catch (SlipwayException e) { // the value is not shown: a URL may carry a token as its user info
+                    throw new SlipwayException(ErrorCode.BAD_USAGE, "--api-url is not an http(s) URL (e.g."
+                            + " https://github.example.com/api/v3)");
+                }
             }
             if (!settings.usable()) {
                 throw new SlipwayException(ErrorCode.BAD_USAGE, "github check needs a token (GITHUB_TOKEN or SLIPWAY_GITHUB_TOKEN)"

@@ -25,7 +25,7 @@ final class LogsCommand implements Callable<Integer> {
     ProjectOptions project;
     @Spec
     CommandSpec cmd;
-    @Parameters(paramLabel = "RUN", description = "The run number (see slipway runs).")
+    @Parameters(paramLabel = "RUN", converter = Numbers.RunNumber.class, description = "The run number (see slipway runs).")
     long runId;
 
     @Override

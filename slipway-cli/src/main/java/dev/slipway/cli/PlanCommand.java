@@ -17,7 +17,7 @@ final class PlanCommand extends StageCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         boolean json = project.json();
-        SlipwaySpec spec = project.spec();
+        SlipwaySpec spec = specWithStage();
         String sha = commit.orHead(spec);
         try (Journal journal = ProjectOptions.journal(spec); Engine engine = ProjectOptions.engine(spec, journal)) {
             List<String> lines = engine.plan(stage, sha);

@@ -12,30 +12,80 @@ import dev.slipway.core.spec.StageSpec;
 import dev.slipway.core.spec.StateSpec;
 import dev.slipway.core.target.Target;
 import dev.slipway.core.target.TargetProvider;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /** Options every project command shares, and the objects they make from them (lazily, so validate stays fast). */
 final class ProjectOptions {
-    @Option(names = {"-f", "--file"}, defaultValue = "slipway.yml", description = "The project file (default: ${DEFAULT-VALUE}).")
+    /** Far larger than any real project file; a larger one is a mistake (or /dev/zero), not worth reading. */
+    static final long MAX_FILE_BYTES = 1024 * 1024;
+
+    @Option(names = {"-f", "--file"}, defaultValue = "slipway.yml", paramLabel = "FILE", description = "The project file (default: ${DEFAULT-VALUE}).")
     Path file;
 
-    @Option(names = "--output", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--output", defaultValue = "text", paramLabel = "FORMAT", converter = Format.class,
+            description = "text or json (default: ${DEFAULT-VALUE}).")
     String output;
 
     boolean json() {
-        if (!output.equals("text") && !output.equals("json")) {
-            throw new SlipwayException(ErrorCode.BAD_USAGE, "--output must be text or json, not '" + output + "'");
-        }
         return output.equals("json");
     }
 
+    /** {@code --output}: checked while picocli reads it, so every command refuses a bad one (exit 2) before doing anything. */
+    static final class Format implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (!value.equals("text") && !value.equals("json")) {
+                throw new TypeConversionException("must be text or json, not '" + Display.value(value) + "'");
+            }
+            return value;
+        }
+    }
+
     SlipwaySpec spec() {
+        requireReadableFile();
         return new SpecLoader().load(file);
+    }
+
+    /**
+     * The project file must be a regular file of sensible size before it is read: a directory, FIFO or device
+     * (/dev/zero, /dev/stdin) would fail late with a cryptic message, block forever or exhaust the heap.
+     */
+    private void requireReadableFile() {
+        if (file.toString().isEmpty()) {
+            throw bad("--file is empty; it names the project file, e.g. --file slipway.yml");
+        }
+        String shown = Display.path(file);
+        String where = shown + " (--file)";
+        try {
+            if (!Files.exists(file)) {
+                throw bad(shown + ": no such file; create one (see docs/config.md) or pass --file PATH");
+            }
+            if (Files.isDirectory(file)) {
+                throw bad(where + " is a directory; --file names the project file, e.g. " + Display.path(file.resolve("slipway.yml")));
+            }
+            if (!Files.isRegularFile(file)) {
+                throw bad(where + " is not a regular file (a FIFO, device or socket); --file names the project file");
+            }
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                throw bad(where + " is " + size + " bytes; a project file is at most " + MAX_FILE_BYTES + " bytes");
+            }
+        } catch (IOException | SecurityException e) {
+            throw bad(where + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    private static SlipwayException bad(String message) {
+        return new SlipwayException(ErrorCode.BAD_CONFIG, message);
     }
 
     /** Opens the journal: SLIPWAY_STATE_URL, else state.url, else .slipway/state.db beside the project file. */

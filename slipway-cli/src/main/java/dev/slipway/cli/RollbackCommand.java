@@ -15,7 +15,7 @@ final class RollbackCommand extends StageCommand implements Callable<Integer> {
     public Integer call() {
         Interrupts interrupts = Interrupts.install(err());
         boolean json = project.json();
-        SlipwaySpec spec = project.spec();
+        SlipwaySpec spec = specWithStage();
         return RunDriver.drive(spec, stage, json, out(), interrupts, engine -> engine.requestRollback(stage, requester.orCurrent()));
     }
 }

@@ -20,9 +20,10 @@ final class RunsCommand implements Callable<Integer> {
     ProjectOptions project;
     @Spec
     CommandSpec cmd;
-    @Option(names = "--stage", description = "Only runs of this stage.")
+    @Option(names = "--stage", paramLabel = "STAGE", description = "Only runs of this stage.")
     String stage;
-    @Option(names = "--limit", defaultValue = "20", description = "How many (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--limit", defaultValue = "20", paramLabel = "N", converter = Numbers.Limit.class,
+            description = "How many, 1 to " + Numbers.MAX_LIMIT + " (default: ${DEFAULT-VALUE}).")
     int limit;
 
     @Override
@@ -30,7 +31,7 @@ final class RunsCommand implements Callable<Integer> {
         boolean json = project.json();
         SlipwaySpec spec = project.spec();
         if (stage != null) {
-            spec.requireStage(stage);
+            Stages.require(spec, stage, project.file);
         }
         PrintWriter out = cmd.commandLine().getOut();
         try (Journal journal = ProjectOptions.journal(spec)) {

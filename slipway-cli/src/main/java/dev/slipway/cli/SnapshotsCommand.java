@@ -39,6 +39,9 @@ final class SnapshotsCommand {
         public Integer call() {
             boolean json = project.json();
             SlipwaySpec spec = project.spec();
+            if (stage != null) {
+                Stages.require(spec, stage, project.file);
+            }
             PrintWriter out = cmd.commandLine().getOut();
             try (Journal journal = ProjectOptions.journal(spec); Engine engine = ProjectOptions.engine(spec, journal)) {
                 java.util.List<SnapshotInfo> all = new ArrayList<>();
@@ -71,17 +74,25 @@ final class SnapshotsCommand {
         String stage;
         @Parameters(index = "1", paramLabel = "ID")
         String id;
+        /** Longer than any snapshot id a target makes (a pg_dump file name, an RDS snapshot identifier). */
+        static final int MAX_ID = 255;
         @Option(names = "--yes", description = "Do not ask for confirmation.")
         boolean yes;
 
         @Override
         public Integer call() throws IOException {
+            boolean json = project.json();
             SlipwaySpec spec = project.spec();
+            Stages.require(spec, stage, project.file);
+            if (id.isEmpty() || id.length() > MAX_ID || id.codePoints().anyMatch(c -> c < ' ' || c == 0x7f)) {
+                throw new dev.slipway.core.SlipwayException(dev.slipway.core.ErrorCode.BAD_USAGE, "ID '" + Display.value(id)
+                        + "' is not a snapshot id (1 to " + MAX_ID + " characters); slipway snapshots list " + stage + " shows them");
+            }
             PrintWriter out = cmd.commandLine().getOut();
             try (Journal journal = ProjectOptions.journal(spec); Engine engine = ProjectOptions.engine(spec, journal)) {
                 boolean known = engine.snapshots(stage).stream().anyMatch(s -> s.id().equals(id));
                 if (!known) {
-                    throw new dev.slipway.core.SlipwayException(dev.slipway.core.ErrorCode.BAD_USAGE, "no snapshot '" + id
+                    throw new dev.slipway.core.SlipwayException(dev.slipway.core.ErrorCode.BAD_USAGE, "no snapshot '" + Display.value(id)
                             + "' of stage " + stage + "; slipway snapshots list " + stage + " shows them");
                 }
                 if (!yes && !confirm(out)) {
@@ -90,7 +101,7 @@ final class SnapshotsCommand {
                 }
                 engine.restore(stage, id, Who.current(), out::println);
                 out.println("restored " + id + " into stage " + stage);
-                if (project.json()) {
+                if (json) {
                     out.println(Json.write(Map.of("restored", id, "stage", stage)));
                 }
             }

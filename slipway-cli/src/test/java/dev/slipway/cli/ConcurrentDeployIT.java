@@ -24,8 +24,8 @@ class ConcurrentDeployIT {
     @Test
     void twoDeploysAtOnce_stepsOfTwoRunsNeverOverlap() throws Exception {
         try (ProcessFixture f = new ProcessFixture(dir)) {
-            SlipwayProcess a = f.deploy("aaa");
-            SlipwayProcess b = f.deploy("bbb");
+            SlipwayProcess a = f.deploy("aaaaaaa");
+            SlipwayProcess b = f.deploy("bbbbbbb");
 
             assertThat(a.waitFor(60)).as(a.output()).isZero();
             assertThat(b.waitFor(60)).as(b.output()).isZero();
@@ -42,13 +42,13 @@ class ConcurrentDeployIT {
     void holderKilled_nextDeployTakesTheLeaseOverWithinItsExpiry() throws Exception {
         try (ProcessFixture f = new ProcessFixture(dir)) {
             f.hold();
-            SlipwayProcess a = f.deploy("aaa");
+            SlipwayProcess a = f.deploy("aaaaaaa");
             f.awaitCall("1 build start");
             Lease held = f.journal.lease("staging").orElseThrow();
             a.kill();
             Instant killed = Instant.now();
 
-            SlipwayProcess b = f.deploy("bbb");
+            SlipwayProcess b = f.deploy("bbbbbbb");
             f.awaitEvent(1, EventType.RUN_RESUMED, null);
             Duration takeover = Duration.between(killed, Instant.now());
             for (String step : CrashResumeIT.STEPS) {

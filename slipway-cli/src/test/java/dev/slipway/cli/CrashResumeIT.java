@@ -24,18 +24,18 @@ class CrashResumeIT {
             f.hold();
             List<String> killedAfter = STEPS.subList(0, STEPS.size() - 1); // after verify the run ends at once
             for (String step : killedAfter) {
-                SlipwayProcess p = f.deploy("c1");
+                SlipwayProcess p = f.deploy("c1c1c1c");
                 f.go(step);
                 f.awaitEvent(1, EventType.STEP_SUCCEEDED, step);
                 p.kill();
             }
 
-            SlipwayProcess last = f.deploy("c1");
+            SlipwayProcess last = f.deploy("c1c1c1c");
             f.go("verify");
             int code = last.waitFor(60);
 
             assertThat(code).as(last.output()).isZero();
-            assertThat(last.output()).contains("run 1 (staging, c1) succeeded");
+            assertThat(last.output()).contains("run 1 (staging, c1c1c1c) succeeded");
             for (String step : STEPS) {
                 assertThat(f.count("1 " + step + " end")).as("successful executions of " + step).isEqualTo(1);
             }

@@ -40,10 +40,10 @@ class GithubReportingIT {
         github.start();
         try (ProcessFixture f = new ProcessFixture(dir)) {
             SlipwayProcess p = SlipwayProcess.start(dir, env(f, "http://127.0.0.1:" + github.getAddress().getPort()),
-                    "deploy", "staging", "--commit", "c0ffee", "-f", f.spec.toString());
+                    "deploy", "staging", "--commit", "c0ffee1", "-f", f.spec.toString());
 
             assertThat(p.waitFor(60)).as(p.output()).isZero();
-            assertThat(requests).anyMatch(r -> r.startsWith("POST /repos/acme/hello/deployments ") && r.contains("\"ref\":\"c0ffee\"")
+            assertThat(requests).anyMatch(r -> r.startsWith("POST /repos/acme/hello/deployments ") && r.contains("\"ref\":\"c0ffee1\"")
                     && r.contains("\"environment\":\"staging\"") && r.contains("\"auto_merge\":false"));
             List<String> states = requests.stream().filter(r -> r.startsWith("POST /repos/acme/hello/deployments/77/statuses"))
                     .map(r -> r.replaceAll(".*\"state\":\"([a-z_]+)\".*", "$1")).toList();
@@ -61,10 +61,10 @@ class GithubReportingIT {
         }
         try (ProcessFixture f = new ProcessFixture(dir)) {
             SlipwayProcess p = SlipwayProcess.start(dir, env(f, "http://127.0.0.1:" + closedPort),
-                    "deploy", "staging", "--commit", "c0ffee", "-f", f.spec.toString());
+                    "deploy", "staging", "--commit", "c0ffee1", "-f", f.spec.toString());
 
             assertThat(p.waitFor(90)).as(p.output()).isZero();
-            assertThat(p.output()).contains("run 1 (staging, c0ffee) succeeded").doesNotContain("gh-secret-token");
+            assertThat(p.output()).contains("run 1 (staging, c0ffee1) succeeded").doesNotContain("gh-secret-token");
         }
     }
 
@@ -82,14 +82,14 @@ class GithubReportingIT {
         github.start();
         try (ProcessFixture f = new ProcessFixture(dir)) {
             SlipwayProcess p = SlipwayProcess.startWithErrorsApart(dir, env(f, "http://127.0.0.1:" + github.getAddress().getPort()),
-                    "deploy", "staging", "--commit", "c0ffee", "-f", f.spec.toString());
+                    "deploy", "staging", "--commit", "c0ffee1", "-f", f.spec.toString());
 
             assertThat(p.waitFor(60)).as(p.output() + p.errors()).isZero();
             assertThat(p.errors()).contains("warning: GithubDeploymentReporter: GitHub did not create a deployment for run 1 (HTTP 422")
                     .doesNotContain("gh-secret-token");
             assertThat(p.errors().lines()).as("only warnings and errors, one line each").isNotEmpty()
                     .allMatch(l -> l.startsWith("warning: ") || l.startsWith("error: "));
-            assertThat(p.output()).contains("run 1 (staging, c0ffee) succeeded").doesNotContain("warning: GithubDeploymentReporter");
+            assertThat(p.output()).contains("run 1 (staging, c0ffee1) succeeded").doesNotContain("warning: GithubDeploymentReporter");
         } finally {
             github.stop(0);
         }

@@ -55,11 +55,11 @@ class LeaseFencingIT {
             f.go("build");
             f.go("snapshot");
             f.go("stop-old");
-            SlipwayProcess first = f.deploy("c1");
+            SlipwayProcess first = f.deploy("c1c1c1c");
             f.awaitCall("1 migrate start");
 
             first.signal("STOP");
-            SlipwayProcess second = f.deploy("c1"); // asks for the same commit: joins run 1, then takes it over
+            SlipwayProcess second = f.deploy("c1c1c1c"); // asks for the same commit: joins run 1, then takes it over
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> f.journal.events(1).stream()
                     .anyMatch(e -> e.type() == EventType.RUN_RESUMED));
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))

@@ -49,7 +49,7 @@ class MetricsPushIT {
         try (ProcessFixture f = new ProcessFixture(dir)) {
             Files.writeString(f.spec, Files.readString(f.spec) + "metrics: {pushgateway: \"http://127.0.0.1:" + port + "\"}\n");
 
-            SlipwayProcess p = f.deploy("c1");
+            SlipwayProcess p = f.deploy("c1c1c1c");
 
             assertThat(p.waitFor(60)).as(p.output()).isZero();
             assertThat(p.output()).doesNotContain("metrics not pushed");

@@ -30,7 +30,7 @@ class SignalIT {
             f.go("build");
             f.go("snapshot");
             f.go("stop-old");
-            SlipwayProcess p = f.deploy("c1");
+            SlipwayProcess p = f.deploy("c1c1c1c");
             f.awaitCall("1 migrate start");
 
             p.signal(signal);

@@ -63,7 +63,7 @@ class StartupSignalIT {
                     """);
             SlipwayProcess p = SlipwayProcess.start(dir, Map.of("SLIPWAY_TEST_DIR", f.control.toString(), "GITHUB_TOKEN", "t",
                     "GITHUB_REPOSITORY", "acme/hello", "GITHUB_API_URL", "http://127.0.0.1:" + github.getAddress().getPort()),
-                    "deploy", "production", "--commit", "c1", "-f", f.spec.toString());
+                    "deploy", "production", "--commit", "c1c1c1c", "-f", f.spec.toString());
             await().atMost(Duration.ofSeconds(30)).until(() -> asked.getCount() == 0 || !p.process.isAlive());
             assertThat(asked.getCount()).as(p.output()).isZero();
 
@@ -84,7 +84,7 @@ class StartupSignalIT {
         try (ProcessFixture f = new ProcessFixture(dir)) {
             assertThat(f.journal.tryAcquire("staging", Holder.thisProcess(), 0, Duration.ofMinutes(5), l -> false))
                     .isPresent();
-            SlipwayProcess p = f.deploy("c1");
+            SlipwayProcess p = f.deploy("c1c1c1c");
             awaitQueued(f.journal);
 
             p.signal("TERM");
@@ -93,7 +93,7 @@ class StartupSignalIT {
             RunView v = view(f.journal, 1);
             assertThat(v.state()).isEqualTo(RunState.FAILED);
             assertThat(v.reason()).isEqualTo(CANCELLED);
-            assertThat(p.output()).contains("run 1 (staging, c1) failed").contains(CANCELLED);
+            assertThat(p.output()).contains("run 1 (staging, c1c1c1c) failed").contains(CANCELLED);
             assertThat(f.calls()).isEmpty();
         }
     }
@@ -118,7 +118,7 @@ class StartupSignalIT {
                     .isPresent();
             SlipwayProcess p = SlipwayProcess.start(dir, Map.of("SLIPWAY_TEST_DIR", f.control.toString(), "GITHUB_TOKEN", "t",
                     "GITHUB_REPOSITORY", "acme/hello", "GITHUB_API_URL", "http://127.0.0.1:" + github.getAddress().getPort()),
-                    "deploy", "staging", "--commit", "c1", "-f", f.spec.toString());
+                    "deploy", "staging", "--commit", "c1c1c1c", "-f", f.spec.toString());
             awaitQueued(f.journal);
 
             p.signal("TERM");
@@ -141,7 +141,7 @@ class StartupSignalIT {
             "dev.slipway.core.engine.Engine#run"})
     void sigterm_whileStartUpStandsAtAMoment_leavesNoRunUnfinishedAndExits1(String moment) throws Exception {
         try (ProcessFixture f = new ProcessFixture(dir);
-             PausedProcess paused = PausedProcess.start(PausedProcess.Moment.parse(moment), jvm -> f.deploy("c1", jvm))) {
+             PausedProcess paused = PausedProcess.start(PausedProcess.Moment.parse(moment), jvm -> f.deploy("c1c1c1c", jvm))) {
             paused.awaitReached(Duration.ofSeconds(60));
 
             paused.process.signal("TERM");
@@ -175,7 +175,7 @@ class StartupSignalIT {
     void sigterm_atAPointOfStartUp_leavesNoRunUnfinishedAndExitsAsDocumented(String point) throws Exception {
         try (ProcessFixture f = new ProcessFixture(dir)) {
             f.hold();
-            SlipwayProcess p = f.deploy("c1");
+            SlipwayProcess p = f.deploy("c1c1c1c");
             if (point.equals("queued")) {
                 awaitQueued(f.journal);
             } else if (point.equals("build")) {
