@@ -28,7 +28,7 @@ final class DeployCommand extends StageCommand implements Callable<Integer> {
         Interrupts interrupts = Interrupts.install(err());
         boolean json = project.json();
         SlipwaySpec spec = project.spec();
-        spec.requireStage(stage);
+        project.checkTargets(spec, java.util.List.of(spec.requireStage(stage)), err());
         if (image != null && !image.matches("[a-z0-9][a-z0-9._:/-]{0,250}@sha256:[0-9a-f]{64}")) {
             throw new SlipwayException(ErrorCode.BAD_USAGE, "--image must be REPOSITORY@sha256:<64 hex digits> (an image pinned by"
                     + " its digest), not '" + (image.length() > 80 ? image.substring(0, 80) + "…" : image) + "'");

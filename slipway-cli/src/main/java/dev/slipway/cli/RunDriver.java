@@ -36,7 +36,8 @@ final class RunDriver {
         if (gate.report() != null) {
             out.println(gate.message());
         }
-        try (Journal journal = ProjectOptions.journal(spec); Engine engine = ProjectOptions.engine(spec, journal)) {
+        Function<StageSpec, dev.slipway.core.target.Target> targets = ProjectOptions.targetsWith(spec, stageName);
+        try (Journal journal = ProjectOptions.journal(spec); Engine engine = ProjectOptions.engine(spec, journal, targets)) {
             interrupts.cancelThrough(engine::cancel);
             RunRecord run = request.apply(engine);
             RunListener renderer = json ? RunListener.NONE
