@@ -97,8 +97,10 @@ final class TaskDefinitionTemplate {
         try {
             return JSON.treeToValue(def, RegisterTaskDefinitionRequest.serializableBuilderClass()).build();
         } catch (JsonProcessingException e) {
+            String why = e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u
+                    ? "unknown field \"" + u.getPropertyName() + "\" at " + where(u.getPath()) : e.getOriginalMessage();
             throw TargetException.permanent("task definition template " + file + " is not a valid task definition: "
-                    + e.getOriginalMessage() + "; compare it with the example in docs/aws.md", e);
+                    + why + "; compare it with the example in docs/aws.md", e);
         }
     }
 
@@ -145,6 +147,15 @@ final class TaskDefinitionTemplate {
         JsonNode options = log.path("options");
         return "awslogs".equals(log.path("logDriver").asText()) && options.hasNonNull("awslogs-group")
                 && options.hasNonNull("awslogs-stream-prefix");
+    }
+
+    /** {@code containerDefinitions[0].portMappings}, from Jackson's path to a field. */
+    private static String where(List<com.fasterxml.jackson.databind.JsonMappingException.Reference> path) {
+        StringBuilder at = new StringBuilder();
+        for (var r : path.subList(0, Math.max(0, path.size() - 1))) {
+            at.append(r.getFieldName() != null ? (at.length() == 0 ? "" : ".") + r.getFieldName() : "[" + r.getIndex() + "]");
+        }
+        return at.length() == 0 ? "the top level" : at.toString();
     }
 
     /** Names of the containers in the template, for messages and the plan. */

@@ -76,7 +76,7 @@ class TaskDefinitionTemplateTest {
                   "secrets": [{"name": "DATABASE_PASSWORD", "valueFrom": "arn:aws:ssm:eu-west-1:1:parameter/db"}]}]}
                 """);
         assertThatThrownBy(() -> t.render("app", "img", env(""), Map.of()))
-                .hasMessageContaining("not a valid task definition").hasMessageContaining("memroy");
+                .hasMessageContaining("not a valid task definition").hasMessageContaining("unknown field \"memroy\" at the top level");
     }
 
     @Test
@@ -115,7 +115,7 @@ class TaskDefinitionTemplateTest {
     void check_misspelledFieldInsideAContainer_isAnErrorNamingIt() throws IOException {
         assertThat(template(FARGATE.replace("\"essential\"", "\"esential\"")).check("app", java.util.List.of()))
                 .singleElement().satisfies(p -> assertThat(p.message()).contains("not a valid task definition")
-                        .contains("esential"));
+                        .contains("unknown field \"esential\" at containerDefinitions[0]"));
     }
 
     @Test
