@@ -41,7 +41,9 @@ final class DeployCommand extends StageCommand implements Callable<Integer> {
         }
         String origin = repo.map(r -> r.gitDir().toString()).orElse(null);
         String by = requester.orCurrent();
-        return RunDriver.drive(spec, stage, json, out(), interrupts, engine -> engine.request(new RunRequest(spec.app(), stage, sha,
+        // made now: a stage whose target cannot be made (no AWS credentials) is refused with exit 2 before it is queued
+        var targets = ProjectOptions.targetsWith(spec, stage);
+        return RunDriver.drive(spec, stage, json, out(), interrupts, targets, engine -> engine.request(new RunRequest(spec.app(), stage, sha,
                 RunKind.DEPLOY, by, image, origin)));
     }
 }
