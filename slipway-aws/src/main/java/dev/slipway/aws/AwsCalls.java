@@ -9,7 +9,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
  * Turns SDK failures into {@link TargetException}s: throttling, a 5xx and a lost connection are transient (the SDK
- * already retried them), everything else is permanent. Messages say which call on which resource failed.
+ * already retried them), everything else is permanent, missing credentials too. Messages say which call on which resource failed.
  */
 final class AwsCalls {
     private AwsCalls() {
@@ -27,9 +27,22 @@ final class AwsCalls {
             if (Thread.currentThread().isInterrupted() || e.getCause() instanceof InterruptedIOException) {
                 throw interrupted(what, e);
             }
+            if (missingCredentials(e)) {
+                throw TargetException.permanent(AwsClients.missingCredentials(what, e), e);
+            }
             throw TargetException.transientFailure(what + " could not reach AWS: " + e.getMessage()
                     + "; check the network and ecs.region/ecs.endpoint", e);
         }
+    }
+
+    /** The SDK names no type for it: its credential chain says "Unable to load credentials from any of the providers". */
+    private static boolean missingCredentials(SdkClientException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().startsWith("Unable to load credentials")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Runs {@code call}; empty when AWS answers {@code missing} (its "not found" exception). */

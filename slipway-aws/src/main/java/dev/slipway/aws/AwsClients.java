@@ -1,5 +1,7 @@
 package dev.slipway.aws;
 
+import dev.slipway.core.ErrorCode;
+import dev.slipway.core.SlipwayException;
 import dev.slipway.core.spec.EcsSpec;
 import java.net.URI;
 import java.time.Duration;
@@ -8,6 +10,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -21,8 +24,14 @@ import software.amazon.awssdk.services.rds.RdsClient;
 
 /** The AWS clients of one ecs stage: one HTTP client, one credentials provider, region and endpoint from the spec. */
 record AwsClients(EcsClient ecs, EcrClient ecr, RdsClient rds, CloudWatchLogsClient logs, ElasticLoadBalancingV2Client elb,
-                  SdkHttpClient http)
+                  SdkHttpClient http, AwsCredentialsProvider credentials)
         implements AutoCloseable {
+    /** Where the default chain looks, in its order, and what a user sets for each; for the missing-credentials message. */
+    static final String CHAIN = "the AWS SDK's default chain looked in: Java system properties aws.accessKeyId/"
+            + "aws.secretAccessKey; environment variables AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN); "
+            + "web identity (AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN, as GitHub's OIDC role sets them); the profile "
+            + "AWS_PROFILE (default \"default\") in ~/.aws/credentials and ~/.aws/config (or AWS_SHARED_CREDENTIALS_FILE/"
+            + "AWS_CONFIG_FILE); the ECS container role; the EC2 instance role";
 
     /** Clients on the default credential chain (environment, web identity/OIDC, profile, container, instance). */
     static AwsClients create(EcsSpec spec) {
@@ -41,7 +50,26 @@ record AwsClients(EcsClient ecs, EcrClient ecr, RdsClient rds, CloudWatchLogsCli
                 configure(RdsClient.builder(), spec, credentials, overrides).httpClient(http).build(),
                 configure(CloudWatchLogsClient.builder(), spec, credentials, overrides).httpClient(http).build(),
                 configure(ElasticLoadBalancingV2Client.builder(), spec, credentials, overrides).httpClient(http).build(),
-                http);
+                http, credentials);
+    }
+
+    /**
+     * Fails with {@code BAD_CONFIG} (exit 2) when the credentials provider finds none: every AWS call would fail, and
+     * repeating them cannot help. {@code where} names the stage for the message.
+     */
+    void requireCredentials(String where) {
+        try {
+            credentials.resolveCredentials();
+        } catch (SdkClientException e) {
+            throw new SlipwayException(ErrorCode.BAD_CONFIG, missingCredentials(where + ".target ecs", e));
+        }
+    }
+
+    /** The message for credentials the chain could not find, with the SDK's own reason per source. */
+    static String missingCredentials(String what, SdkClientException e) {
+        return what + ": no AWS credentials found; " + CHAIN + ". Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or "
+                + "AWS_PROFILE, or in GitHub Actions assume ecs.role-arn through OIDC (docs/aws.md, \"GitHub OIDC role\"). "
+                + "Nothing was changed. (SDK: " + e.getMessage() + ")";
     }
 
     /**

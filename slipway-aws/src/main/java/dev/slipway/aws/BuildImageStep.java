@@ -42,7 +42,12 @@ final class BuildImageStep {
     }
 
     Outputs run(StepContext ctx) {
-        Repository repo = ensureRepository(ctx);
+        Optional<Repository> existing = describe(settings.spec().ecrRepository());
+        if (existing.isEmpty() && ctx.requestedImage().isEmpty() && settings.registryOverride() == null) {
+            // a new ECR repository holds no image, so this run builds: no engine fails it now, before CreateRepository
+            images.get();
+        }
+        Repository repo = existing.orElseGet(() -> ensureRepository(ctx));
         StageImages stored = settings.registryOverride() == null ? new EcrImages(ecr, repo)
                 : new RegistryImages(registryHttp, settings.registryOverride(), repo.repositoryName());
         String tag = ImageRefs.tag(ctx.commit());

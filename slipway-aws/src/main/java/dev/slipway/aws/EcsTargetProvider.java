@@ -3,9 +3,11 @@ package dev.slipway.aws;
 import dev.slipway.core.spec.SlipwaySpec;
 import dev.slipway.core.spec.StageSpec;
 import dev.slipway.core.target.Target;
+import dev.slipway.core.target.TargetException;
 import dev.slipway.core.target.TargetProvider;
 import dev.slipway.images.ImageEngine;
 import dev.slipway.images.ImageEngines;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -19,12 +21,31 @@ public final class EcsTargetProvider implements TargetProvider {
         return "ecs";
     }
 
+    /** Refuses (exit 2) when the default credential chain finds no credentials: no AWS call could succeed. */
     @Override
     public Target create(SlipwaySpec spec, StageSpec stage) {
         if (stage.ecs() == null) {
             throw new IllegalStateException("stage " + stage.name() + " has target ecs but no ecs settings (bug in validation)");
         }
-        return new EcsTarget(EcsSettings.of(stage.ecs()), AwsClients.create(stage.ecs()), lazy(ImageEngines::fromEnvironment));
+        AwsClients aws = AwsClients.create(stage.ecs());
+        aws.requireCredentials("stages." + stage.name());
+        return new EcsTarget(EcsSettings.of(stage.ecs()), aws, lazy(ImageEngines::fromEnvironment));
+    }
+
+    /** The task definition template against {@code ecs.container} and the stage's secrets. */
+    @Override
+    public List<Finding> check(SlipwaySpec spec, StageSpec stage) {
+        if (stage.ecs() == null) {
+            return List.of();
+        }
+        String path = "stages." + stage.name() + ".ecs.task-definition";
+        try {
+            TaskDefinitionTemplate template = TaskDefinitionTemplate.read(spec.baseDir().resolve(stage.ecs().taskDefinition()));
+            return template.check(stage.ecs().container(), TaskEnvironment.secretsOf(spec, stage)).stream()
+                    .map(p -> new Finding(path, p.message(), p.warning())).toList();
+        } catch (TargetException e) {
+            return List.of(new Finding(path, e.getMessage(), false));
+        }
     }
 
     private static Supplier<ImageEngine> lazy(Supplier<ImageEngine> make) {

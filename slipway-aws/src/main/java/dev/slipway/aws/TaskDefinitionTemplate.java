@@ -27,7 +27,9 @@ final class TaskDefinitionTemplate {
     private static final Set<String> READ_ONLY = Set.of("taskDefinitionArn", "revision", "status", "requiresAttributes",
             "compatibilities", "registeredAt", "registeredBy", "deregisteredAt", "deleteRequestedAt");
     private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
+            .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true)
+            .configure(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION, true);
 
     private final Path file;
     private final ObjectNode root;
@@ -44,6 +46,10 @@ final class TaskDefinitionTemplate {
         } catch (java.nio.file.NoSuchFileException e) {
             throw TargetException.permanent("task definition template " + file + " does not exist; check "
                     + "ecs.task-definition in slipway.yml (relative to the directory of slipway.yml)", e);
+        } catch (JsonProcessingException e) {
+            throw TargetException.permanent("task definition template " + file + " is not valid JSON: "
+                    + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr(), e);
         } catch (IOException e) {
             throw TargetException.permanent("cannot read task definition template " + file + ": " + e.getMessage(), e);
         }
@@ -91,9 +97,65 @@ final class TaskDefinitionTemplate {
         try {
             return JSON.treeToValue(def, RegisterTaskDefinitionRequest.serializableBuilderClass()).build();
         } catch (JsonProcessingException e) {
+            String why = e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u
+                    ? "unknown field \"" + u.getPropertyName() + "\" at " + where(u.getPath()) : e.getOriginalMessage();
             throw TargetException.permanent("task definition template " + file + " is not a valid task definition: "
-                    + e.getOriginalMessage() + "; compare it with the example in docs/aws.md", e);
+                    + why + "; compare it with the example in docs/aws.md", e);
         }
+    }
+
+    /**
+     * What would fail (or, as warnings, hamper) a deploy with this template and {@code container} as the app's
+     * container, found before anything is built: the container missing, fields that are not a registration, a Fargate
+     * task without task-level cpu and memory, a secret {@code secrets} names missing from the container's, an app container without a log the failure explainer can read.
+     */
+    List<Problem> check(String container, List<String> secrets) {
+        List<Problem> problems = new ArrayList<>();
+        try {
+            render(container, "checked-by-slipway", new TaskEnvironment(Map.of(), secrets), Map.of());
+        } catch (TargetException e) {
+            problems.add(new Problem(e.getMessage(), false));
+        }
+        boolean fargate = false;
+        for (JsonNode c : root.path("requiresCompatibilities")) {
+            fargate |= "FARGATE".equals(c.asText());
+        }
+        for (String field : List.of("cpu", "memory")) {
+            if (fargate && root.path(field).asText("").isBlank()) {
+                problems.add(new Problem("task definition template " + file + " requires FARGATE but has no task-level \""
+                        + field + "\"; Fargate needs both cpu and memory at the top level (e.g. \"cpu\": \"256\", "
+                        + "\"memory\": \"512\")", false));
+            }
+        }
+        JsonNode app = null;
+        for (JsonNode c : root.path("containerDefinitions")) {
+            app = container.equals(c.path("name").asText()) ? c : app;
+        }
+        if (app != null && !hasAwsLogs(app.path("logConfiguration"))) {
+            problems.add(new Problem("containerDefinitions[" + container + "] in " + file + " has no awslogs "
+                    + "logConfiguration with awslogs-group and awslogs-stream-prefix: a failed migration or task is then "
+                    + "reported without its log; add one as in docs/aws.md", true));
+        }
+        return problems;
+    }
+
+    /** One thing {@link #check} found; a {@code warning} does not stop a deploy. */
+    record Problem(String message, boolean warning) {
+    }
+
+    private static boolean hasAwsLogs(JsonNode log) {
+        JsonNode options = log.path("options");
+        return "awslogs".equals(log.path("logDriver").asText()) && options.hasNonNull("awslogs-group")
+                && options.hasNonNull("awslogs-stream-prefix");
+    }
+
+    /** {@code containerDefinitions[0].portMappings}, from Jackson's path to a field. */
+    private static String where(List<com.fasterxml.jackson.databind.JsonMappingException.Reference> path) {
+        StringBuilder at = new StringBuilder();
+        for (var r : path.subList(0, Math.max(0, path.size() - 1))) {
+            at.append(r.getFieldName() != null ? (at.length() == 0 ? "" : ".") + r.getFieldName() : "[" + r.getIndex() + "]");
+        }
+        return at.length() == 0 ? "the top level" : at.toString();
     }
 
     /** Names of the containers in the template, for messages and the plan. */

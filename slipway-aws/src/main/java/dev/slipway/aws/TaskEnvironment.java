@@ -21,6 +21,17 @@ record TaskEnvironment(Map<String, String> plain, List<String> secrets) {
         secrets = List.copyOf(new TreeSet<>(secrets));
     }
 
+    /** The names of {@code stage}'s variables that come from {@code ${env:…}}, without resolving anything. */
+    static List<String> secretsOf(dev.slipway.core.spec.SlipwaySpec spec, dev.slipway.core.spec.StageSpec stage) {
+        TreeSet<String> secrets = new TreeSet<>();
+        AppEnvironment.of(spec, stage, "unknown").forEach((name, v) -> {
+            if (v.value().isSecret()) {
+                secrets.add(name);
+            }
+        });
+        return List.copyOf(secrets);
+    }
+
     static TaskEnvironment of(StepContext ctx) {
         Map<String, String> plain = new LinkedHashMap<>();
         TreeSet<String> secrets = new TreeSet<>();

@@ -76,7 +76,7 @@ class TaskDefinitionTemplateTest {
                   "secrets": [{"name": "DATABASE_PASSWORD", "valueFrom": "arn:aws:ssm:eu-west-1:1:parameter/db"}]}]}
                 """);
         assertThatThrownBy(() -> t.render("app", "img", env(""), Map.of()))
-                .hasMessageContaining("not a valid task definition").hasMessageContaining("memroy");
+                .hasMessageContaining("not a valid task definition").hasMessageContaining("unknown field \"memroy\" at the top level");
     }
 
     @Test
@@ -89,6 +89,68 @@ class TaskDefinitionTemplateTest {
     void read_missingFile_namesTheSetting() {
         assertThatThrownBy(() -> TaskDefinitionTemplate.read(dir.resolve("nope.json")))
                 .hasMessageContaining("does not exist").hasMessageContaining("ecs.task-definition");
+    }
+
+    static final String FARGATE = """
+            {"family": "web", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
+             "containerDefinitions": [{"name": "app", "image": "x", "essential": true,
+               "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/web",
+                 "awslogs-region": "eu-west-1", "awslogs-stream-prefix": "web"}}}]}
+            """;
+
+    @Test
+    void check_completeFargateTemplate_findsNothing() throws IOException {
+        assertThat(template(FARGATE).check("app", java.util.List.of())).isEmpty();
+    }
+
+    @Test
+    void check_containerNotInTemplate_isAnErrorNamingTheContainersAndTheSetting() throws IOException {
+        assertThat(template(FARGATE).check("web", java.util.List.of())).singleElement().satisfies(p -> {
+            assertThat(p.warning()).isFalse();
+            assertThat(p.message()).contains("no container named 'web'").contains("[app]").contains("ecs.container");
+        });
+    }
+
+    @Test
+    void check_misspelledFieldInsideAContainer_isAnErrorNamingIt() throws IOException {
+        assertThat(template(FARGATE.replace("\"essential\"", "\"esential\"")).check("app", java.util.List.of()))
+                .singleElement().satisfies(p -> assertThat(p.message()).contains("not a valid task definition")
+                        .contains("unknown field \"esential\" at containerDefinitions[0]"));
+    }
+
+    @Test
+    void check_fargateWithoutTaskMemory_isAnError() throws IOException {
+        assertThat(template(FARGATE.replace("\"memory\": \"512\",", "")).check("app", java.util.List.of()))
+                .singleElement().satisfies(p -> assertThat(p.message()).contains("requires FARGATE")
+                        .contains("no task-level \"memory\""));
+    }
+
+    @Test
+    void check_appContainerWithoutLogConfiguration_isOnlyAWarning() throws IOException {
+        String noLogs = FARGATE.replaceAll(",\\s*\"logConfiguration\"[^}]*}[^}]*}", "");
+        assertThat(noLogs).doesNotContain("logConfiguration");
+        assertThat(template(noLogs).check("app", java.util.List.of())).singleElement().satisfies(p -> {
+            assertThat(p.warning()).isTrue();
+            assertThat(p.message()).contains("containerDefinitions[app]").contains("no awslogs logConfiguration");
+        });
+    }
+
+    @Test
+    void check_secretNotInTheContainersSecrets_isAnError() throws IOException {
+        assertThat(template(FARGATE).check("app", java.util.List.of("API_KEY"))).singleElement()
+                .satisfies(p -> assertThat(p.message()).contains("[API_KEY]").contains("containerDefinitions[app].secrets"));
+    }
+
+    @Test
+    void read_notJson_failsNamingTheLine() {
+        assertThatThrownBy(() -> template("{\"family\": \"web\",\n \"cpu\": 256,,\n}"))
+                .isInstanceOf(TargetException.class).hasMessageContaining("is not valid JSON").hasMessageContaining("line 2");
+    }
+
+    @Test
+    void read_duplicateKey_fails() {
+        assertThatThrownBy(() -> template("{\"family\": \"web\", \"family\": \"api\"}"))
+                .hasMessageContaining("is not valid JSON").hasMessageContaining("family");
     }
 
     private TaskDefinitionTemplate template(String json) throws IOException {

@@ -28,6 +28,7 @@ final class DeployCommand extends StageCommand implements Callable<Integer> {
         Interrupts interrupts = Interrupts.install(err());
         boolean json = project.json();
         SlipwaySpec spec = specWithStage();
+        project.checkTargets(spec, java.util.List.of(spec.requireStage(stage)), err());
         if (image != null && !image.matches("[a-z0-9][a-z0-9._:/-]{0,250}@sha256:[0-9a-f]{64}")) {
             throw new SlipwayException(ErrorCode.BAD_USAGE, "--image '" + Display.value(image) + "' must be"
                     + " REPOSITORY@sha256:<64 hex digits> (an image pinned by its digest)");
@@ -40,7 +41,9 @@ final class DeployCommand extends StageCommand implements Callable<Integer> {
         }
         String origin = repo.map(r -> r.gitDir().toString()).orElse(null);
         String by = requester.orCurrent();
-        return RunDriver.drive(spec, stage, json, out(), interrupts, engine -> engine.request(new RunRequest(spec.app(), stage, sha,
+        // made now: a stage whose target cannot be made (no AWS credentials) is refused with exit 2 before it is queued
+        var targets = ProjectOptions.targetsWith(spec, stage);
+        return RunDriver.drive(spec, stage, json, out(), interrupts, targets, engine -> engine.request(new RunRequest(spec.app(), stage, sha,
                 RunKind.DEPLOY, by, image, origin)));
     }
 }

@@ -18,8 +18,10 @@ final class PlanCommand extends StageCommand implements Callable<Integer> {
     public Integer call() {
         boolean json = project.json();
         SlipwaySpec spec = specWithStage();
+        project.checkTargets(spec, List.of(spec.requireStage(stage)), err());
         String sha = commit.orHead(spec);
-        try (Journal journal = ProjectOptions.journal(spec); Engine engine = ProjectOptions.engine(spec, journal)) {
+        var targets = ProjectOptions.targetsWith(spec, stage);
+        try (Journal journal = ProjectOptions.journal(spec); Engine engine = ProjectOptions.engine(spec, journal, targets)) {
             List<String> lines = engine.plan(stage, sha);
             if (json) {
                 out().println(Json.write(Map.of("stage", stage, "commit", sha, "plan", lines)));

@@ -14,7 +14,12 @@ import dev.slipway.core.target.Target;
 import dev.slipway.core.target.TargetProvider;
 import java.io.IOException;
 import java.nio.file.Files;
+import dev.slipway.core.spec.SpecException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.function.Function;
@@ -101,7 +106,11 @@ final class ProjectOptions {
     }
 
     static Engine engine(SlipwaySpec spec, Journal journal) {
-        Engine engine = new Engine(journal, spec, targets(spec), EngineOptions.defaults(spec.state().leaseTtl()).withSources(new GitSources()));
+        return engine(spec, journal, targets(spec));
+    }
+
+    static Engine engine(SlipwaySpec spec, Journal journal, Function<StageSpec, Target> targets) {
+        Engine engine = new Engine(journal, spec, targets, EngineOptions.defaults(spec.state().leaseTtl()).withSources(new GitSources()));
         // A step that does not stop when told could still act after the lease passes to another process: exit instead.
         engine.onStuckStep(() -> {
             System.err.println("slipway: a step did not stop within its stop window; exiting so that no other process"
@@ -112,10 +121,47 @@ final class ProjectOptions {
         return engine;
     }
 
+    /**
+     * As {@link #targets(SlipwaySpec)}, with {@code stageName}'s target made now: a stage whose target cannot be made
+     * (no AWS credentials, say) is refused before the journal is opened or a run is queued.
+     */
+    static Function<StageSpec, Target> targetsWith(SlipwaySpec spec, String stageName) {
+        Function<StageSpec, Target> all = targets(spec);
+        StageSpec stage = spec.requireStage(stageName);
+        Target made = all.apply(stage);
+        return s -> s.name().equals(stage.name()) ? made : all.apply(s);
+    }
+
+    /**
+     * The target providers' own checks of {@code stages} ({@link TargetProvider#check}): warnings go to {@code err}, and
+     * any error is a {@link SpecException} listing every one (exit 2) before anything is built or changed.
+     */
+    void checkTargets(SlipwaySpec spec, Collection<StageSpec> stages, PrintWriter err) {
+        Map<String, TargetProvider> providers = providers();
+        List<String> errors = new ArrayList<>();
+        for (StageSpec stage : stages) {
+            TargetProvider p = providers.get(stage.target());
+            for (TargetProvider.Finding f : p == null ? List.<TargetProvider.Finding>of() : p.check(spec, stage)) {
+                if (f.warning()) {
+                    err.println("warning: " + f);
+                } else {
+                    errors.add(f.toString());
+                }
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new SpecException(file.toString(), errors);
+        }
+    }
+
+    private static Map<String, TargetProvider> providers() {
+        return ServiceLoader.load(TargetProvider.class).stream()
+                .map(ServiceLoader.Provider::get).collect(Collectors.toMap(TargetProvider::type, p -> p, (a, b) -> a));
+    }
+
     /** Picks each stage's target once, by its {@code target:} name, from the providers on the class path. */
     static Function<StageSpec, Target> targets(SlipwaySpec spec) {
-        Map<String, TargetProvider> providers = ServiceLoader.load(TargetProvider.class).stream()
-                .map(ServiceLoader.Provider::get).collect(Collectors.toMap(TargetProvider::type, p -> p, (a, b) -> a));
+        Map<String, TargetProvider> providers = providers();
         return stage -> {
             TargetProvider p = providers.get(stage.target());
             if (p == null) {

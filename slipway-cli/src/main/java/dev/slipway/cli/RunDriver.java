@@ -25,6 +25,12 @@ final class RunDriver {
     /** {@code interrupts} must be installed already: a signal from here on never leaves a queued run behind. */
     static int drive(SlipwaySpec spec, String stageName, boolean json, PrintWriter out, Interrupts interrupts,
                      Function<Engine, RunRecord> request) {
+        return drive(spec, stageName, json, out, interrupts, ProjectOptions.targets(spec), request);
+    }
+
+    /** As above, with the stages' targets from {@code targets} (made up front, to refuse a stage before it is queued). */
+    static int drive(SlipwaySpec spec, String stageName, boolean json, PrintWriter out, Interrupts interrupts,
+                     Function<StageSpec, dev.slipway.core.target.Target> targets, Function<Engine, RunRecord> request) {
         StageSpec stage = spec.requireStage(stageName);
         GithubSettings github = GithubSettings.fromEnv(System::getenv);
         GithubApi api = github.usable() ? GithubApi.create(github) : null;
@@ -36,7 +42,7 @@ final class RunDriver {
         if (gate.report() != null) {
             out.println(gate.message());
         }
-        try (Journal journal = ProjectOptions.journal(spec); Engine engine = ProjectOptions.engine(spec, journal)) {
+        try (Journal journal = ProjectOptions.journal(spec); Engine engine = ProjectOptions.engine(spec, journal, targets)) {
             interrupts.cancelThrough(engine::cancel);
             RunRecord run = request.apply(engine);
             RunListener renderer = json ? RunListener.NONE

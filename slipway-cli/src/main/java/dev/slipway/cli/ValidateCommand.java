@@ -11,7 +11,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "validate", description = "Checks slipway.yml and reports every problem with its path. Changes nothing.")
+@Command(name = "validate", description = {"Checks slipway.yml and reports every problem with its path. Changes nothing.",
+        "Also checks what each stage's target names on this machine (the ecs task definition template)."})
 final class ValidateCommand implements Callable<Integer> {
     @Mixin
     ProjectOptions project;
@@ -23,6 +24,7 @@ final class ValidateCommand implements Callable<Integer> {
         boolean json = project.json();
         try {
             SlipwaySpec spec = project.spec();
+            project.checkTargets(spec, spec.stages().values(), cmd.commandLine().getErr());
             if (json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("valid", true);

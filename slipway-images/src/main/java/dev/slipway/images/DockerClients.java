@@ -8,6 +8,7 @@ import com.github.dockerjava.core.RemoteApiVersion;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
+import dev.slipway.core.target.TargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,9 +47,44 @@ public final class DockerClients {
         return fromEnvironment(System::getenv);
     }
 
-    /** As {@link #fromEnvironment()}, reading variables from {@code env}. */
+    /**
+     * As {@link #fromEnvironment()}, reading variables from {@code env}. Pings the engine first: one that does not answer
+     * is a permanent {@link TargetException} at once, naming the endpoint tried and where it came from, since the
+     * builds and container calls that would follow can only fail the same way.
+     */
     public static DockerClient fromEnvironment(UnaryOperator<String> env) {
-        return create(dockerHost(env));
+        String host = dockerHost(env);
+        DockerClient client = create(host);
+        try {
+            client.pingCmd().exec();
+            return client;
+        } catch (RuntimeException e) {
+            closeQuietly(client);
+            throw unreachable(host, env, e);
+        }
+    }
+
+    private static TargetException unreachable(String host, UnaryOperator<String> env, RuntimeException e) {
+        String configured = env.apply("DOCKER_HOST");
+        String from = configured != null && !configured.isBlank() ? "DOCKER_HOST" : "the first socket that exists of "
+                + DockerHosts.candidates(env);
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        String why = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        String message = "cannot reach the container engine at " + host + " (from " + from + "): " + why
+                + "; Slipway builds images through a Docker Engine API: start Docker, or Podman's API service (podman "
+                + "system service --time=0 unix:///path/to/podman.sock), and set DOCKER_HOST=unix:///path/to/socket";
+        return TargetException.permanent(message, e);
+    }
+
+    private static void closeQuietly(DockerClient client) {
+        try {
+            client.close();
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // failing already; the pool holds no connection
+        }
     }
 
     /** The endpoint {@link #fromEnvironment(UnaryOperator)} would use; a {@link SlipwayException} when there is none. */
