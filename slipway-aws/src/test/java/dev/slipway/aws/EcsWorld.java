@@ -126,7 +126,7 @@ final class EcsWorld implements AutoCloseable {
                 build:
                   context: .
                 migrations:
-                  command: [java, -jar, /app/hello.jar, migrate]
+                  command: [java, -jar, /app/hello-server.jar, migrate]   # the example app's, as in HelloStage (local)
                   timeout: 20s
                 health:
                   timeout: %s
@@ -301,6 +301,7 @@ final class EcsWorld implements AutoCloseable {
                         "image": "filled-in-by-slipway",
                         "memory": 512,
                         "essential": true,
+                        "command": ["serve"],
                         "portMappings": [{"containerPort": 8080, "protocol": "tcp"}],
                         "environment": [{"name": "FROM_TEMPLATE", "value": "yes"}, {"name": "STAGE", "value": "wrong"}],
                         "logConfiguration": {"logDriver": "awslogs", "options": {
