@@ -43,8 +43,7 @@ final class BuildImageStep {
 
     Outputs run(StepContext ctx) {
         Repository repo = ensureRepository(ctx);
-        StageImages stored = settings.registryOverride() == null ? new EcrImages(ecr, repo)
-                : new RegistryImages(registryHttp, settings.registryOverride(), repo.repositoryName());
+        StageImages stored = stored(repo);
         String tag = ImageRefs.tag(ctx.commit());
         if (ctx.requestedImage().isPresent()) {
             return outputs(stored, repo, requested(ctx, stored, ctx.requestedImage().get()), "requested", null);
@@ -60,6 +59,12 @@ final class BuildImageStep {
             return outputs(stored, repo, tagged.get(), "repository-tag", target);
         }
         return outputs(stored, repo, buildAndPush(ctx, stored, target), "built", target);
+    }
+
+    /** Where the stage's images are: its ECR repository, or that name on the registry override. */
+    StageImages stored(Repository repo) {
+        return settings.registryOverride() == null ? new EcrImages(ecr, repo)
+                : new RegistryImages(registryHttp, settings.registryOverride(), repo.repositoryName());
     }
 
     private static Outputs outputs(StageImages stored, Repository repo, String digest, String from, String tag) {
@@ -134,7 +139,8 @@ final class BuildImageStep {
         });
     }
 
-    private Optional<Repository> describe(String name) {
+    /** The stage's ECR repository, if it exists; reads only (for the plan too). */
+    Optional<Repository> describe(String name) {
         return AwsCalls.callOrMissing("DescribeRepositories " + name, () -> ecr.describeRepositories(b -> b
                 .repositoryNames(name)).repositories().get(0), RepositoryNotFoundException.class);
     }

@@ -44,7 +44,7 @@ final class EcsTarget implements Target {
         this.verify = new VerifyStep(service, rollout, new TargetHealth(aws.elb(), settings.poller()),
                 new HealthUrl(HealthUrl.http(healthClient()), settings.poller()), settings.spec().healthUrl());
         this.compensate = new CompensateStep(aws.ecs(), service, rollout, releases, restoreSnapshot);
-        this.plan = new PlanStep(aws.ecr(), aws.rds(), service, settings);
+        this.plan = new PlanStep(buildImage, snapshots, service, settings);
     }
 
     /** For ecs.health-url; HTTP/1.1 because a health endpoint behind a load balancer gains nothing from h2c upgrades. */

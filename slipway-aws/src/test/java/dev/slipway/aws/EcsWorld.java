@@ -121,6 +121,12 @@ final class EcsWorld implements AutoCloseable {
     }
 
     static SlipwaySpec specOn(Path dir, String endpoint, String deployTimeout, String healthTimeout, String healthUrl) {
+        return specOn(dir, endpoint, deployTimeout, healthTimeout, healthUrl, null);
+    }
+
+    /** With {@code ecs.registry} too (null for ECR). */
+    static SlipwaySpec specOn(Path dir, String endpoint, String deployTimeout, String healthTimeout, String healthUrl,
+                              String registry) {
         String yaml = """
                 app: hello
                 build:
@@ -152,7 +158,8 @@ final class EcsWorld implements AutoCloseable {
                       rds-instance: %s
                       endpoint: %s
                 """.formatted(healthTimeout, deployTimeout, REGION, CLUSTER, SERVICE, INSTANCE, endpoint)
-                + (healthUrl == null ? "" : "      health-url: " + healthUrl + "\n");
+                + (healthUrl == null ? "" : "      health-url: " + healthUrl + "\n")
+                + (registry == null ? "" : "      registry: " + registry + "\n");
         return new SpecLoader(Set.of("ecs", "local")).parse(yaml, "slipway.yml", dir);
     }
 
