@@ -48,8 +48,7 @@ final class BuildImageStep {
             images.get();
         }
         Repository repo = existing.orElseGet(() -> ensureRepository(ctx));
-        StageImages stored = settings.registryOverride() == null ? new EcrImages(ecr, repo)
-                : new RegistryImages(registryHttp, settings.registryOverride(), repo.repositoryName());
+        StageImages stored = stored(repo);
         String tag = ImageRefs.tag(ctx.commit());
         if (ctx.requestedImage().isPresent()) {
             return outputs(stored, repo, requested(ctx, stored, ctx.requestedImage().get()), "requested", null);
@@ -65,6 +64,12 @@ final class BuildImageStep {
             return outputs(stored, repo, tagged.get(), "repository-tag", target);
         }
         return outputs(stored, repo, buildAndPush(ctx, stored, target), "built", target);
+    }
+
+    /** Where the stage's images are: its ECR repository, or that name on the registry override. */
+    StageImages stored(Repository repo) {
+        return settings.registryOverride() == null ? new EcrImages(ecr, repo)
+                : new RegistryImages(registryHttp, settings.registryOverride(), repo.repositoryName());
     }
 
     private static Outputs outputs(StageImages stored, Repository repo, String digest, String from, String tag) {
@@ -122,13 +127,25 @@ final class BuildImageStep {
         try {
             return engine.push(built.ref(), target, auth, ctx::log);
         } catch (TargetException e) {
-            // Another run may have pushed the commit meanwhile; an immutable repository then refuses the tag.
-            String tag = ImageRefs.tagOf(target);
-            String pushed = stored.digestOf(tag).orElseThrow(() -> e);
-            ctx.log("push of " + target + " failed (" + e.getMessage() + "), but the repository now has the tag at "
-                    + pushed + ": another run pushed this commit first; using that image");
-            return pushed;
+            throw refused(stored, target, e);
         }
+    }
+
+    /**
+     * A push refused while the repository has the tag: an immutable repository (ECR's ImageTagAlreadyExistsException)
+     * where someone pushed the commit's tag after this run looked for it. That image was not checked to hold the
+     * commit's tree, so it is not taken; the run stops before anything changes and says what to do.
+     */
+    private static TargetException refused(StageImages stored, String target, TargetException e) {
+        String tag = ImageRefs.tagOf(target);
+        Optional<String> there = stored.digestOf(tag);
+        if (there.isEmpty()) {
+            return e;
+        }
+        return TargetException.permanent("push of " + target + " was refused (" + e.getMessage() + "): the repository "
+                + "got tag " + tag + " at " + there.get() + " from someone else after this run looked for it, and its tags "
+                + "cannot be overwritten. To deploy that image, deploy again (the commit's tag is then reused) or deploy "
+                + "--image " + stored.reference() + "@" + there.get() + "; else delete the tag and deploy again", e);
     }
 
     private Repository ensureRepository(StepContext ctx) {
@@ -141,7 +158,8 @@ final class BuildImageStep {
         });
     }
 
-    private Optional<Repository> describe(String name) {
+    /** The stage's ECR repository, if it exists; reads only (for the plan too). */
+    Optional<Repository> describe(String name) {
         return AwsCalls.callOrMissing("DescribeRepositories " + name, () -> ecr.describeRepositories(b -> b
                 .repositoryNames(name)).repositories().get(0), RepositoryNotFoundException.class);
     }

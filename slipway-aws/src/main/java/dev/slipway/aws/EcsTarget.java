@@ -38,12 +38,13 @@ final class EcsTarget implements Target {
         this.restoreSnapshot = new RestoreSnapshotStep(aws.rds(), snapshots, settings.poller());
         ReleaseNames releases = new ReleaseNames(aws.ecs());
         this.stopOld = new StopOldStep(service, tasks, releases, settings.poller());
-        this.migrate = new MigrateStep(aws.ecs(), service, new LogTail(aws.logs()), settings);
+        this.migrate = new MigrateStep(aws.ecs(), service, new LogTail(aws.logs()), settings,
+                registerTaskDefinition);
         this.deploy = new DeployStep(service, rollout);
         this.verify = new VerifyStep(service, rollout, new TargetHealth(aws.elb(), settings.poller()),
                 new HealthUrl(HealthUrl.http(healthClient()), settings.poller()), settings.spec().healthUrl());
         this.compensate = new CompensateStep(aws.ecs(), service, rollout, releases, restoreSnapshot);
-        this.plan = new PlanStep(aws.ecr(), aws.rds(), service, settings);
+        this.plan = new PlanStep(buildImage, snapshots, service, settings);
     }
 
     /** For ecs.health-url; HTTP/1.1 because a health endpoint behind a load balancer gains nothing from h2c upgrades. */

@@ -38,6 +38,19 @@ public final class EcsTargetProvider implements TargetProvider {
         if (stage.ecs() == null) {
             return List.of();
         }
+        List<Finding> refs = new java.util.ArrayList<>();
+        List<dev.slipway.core.spec.ConfigValue> argv = spec.migrations() == null ? List.of() : spec.migrations().argv();
+        for (int i = 0; i < argv.size(); i++) {
+            if (argv.get(i).isSecret()) {
+                refs.add(new Finding(dev.slipway.core.spec.MigrationsSpec.path(i), "must not reference ${env:…} on the ecs "
+                        + "target (stage " + stage.name() + "): the argv becomes the migration task definition's entryPoint,"
+                        + " which anyone who may describe task definitions can read; the migration task has the container's"
+                        + " environment and secrets, so read the value from there", false));
+            }
+        }
+        if (!refs.isEmpty()) {
+            return refs;
+        }
         String path = "stages." + stage.name() + ".ecs.task-definition";
         try {
             TaskDefinitionTemplate template = TaskDefinitionTemplate.read(spec.baseDir().resolve(stage.ecs().taskDefinition()));

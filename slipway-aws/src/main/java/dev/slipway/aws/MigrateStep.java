@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.ecs.model.Tag;
 import software.amazon.awssdk.services.ecs.model.Task;
 
 /**
- * Runs the migration command as a one-off task of the NEW task definition, with the service's network configuration,
+ * Runs the migration command as a one-off task of the run's {@link MigrationTaskDefinition} (the NEW revision with
+ * the command as the app container's entryPoint), with the service's network configuration,
  * waits until it has STOPPED and lets the app container's exit code decide. The tail of its CloudWatch log goes into
  * the run log (and into the failure). A repeated attempt of the same run finds the task it started by its
  * {@code startedBy}, which holds the run key: a run of another journal, even with the same number, never matches.
@@ -29,12 +30,14 @@ final class MigrateStep {
     private final EcsService service;
     private final LogTail logTail;
     private final EcsSettings settings;
+    private final RegisterTaskDefinitionStep register;
 
-    MigrateStep(EcsClient ecs, EcsService service, LogTail logTail, EcsSettings settings) {
+    MigrateStep(EcsClient ecs, EcsService service, LogTail logTail, EcsSettings settings, RegisterTaskDefinitionStep register) {
         this.ecs = ecs;
         this.service = service;
         this.logTail = logTail;
         this.settings = settings;
+        this.register = register;
     }
 
     /**
@@ -51,11 +54,12 @@ final class MigrateStep {
     }
 
     Outputs run(StepContext ctx) {
-        String taskDefinition = ctx.outputsOf(StepName.BUILD).orElseThrow().require("taskDefinition");
         String marker = startedBy(ctx);
+        String taskDefinition = migrationTaskDefinition(ctx);
         String taskArn = earlierTask(marker).orElseGet(() -> start(ctx, taskDefinition, marker));
         String where = "migration task " + ServiceTasks.id(taskArn) + " in cluster " + service.cluster();
-        ctx.log(where + " runs " + String.join(" ", ctx.spec().migrations().command()) + " from " + taskDefinition);
+        ctx.log(where + " runs " + String.join(" ", MigrationTaskDefinition.argv(ctx)) + " (entryPoint of "
+                + Rollout.shortName(taskDefinition) + ")");
         Task stopped = settings.poller().until(ctx, () -> describe(taskArn), t -> "STOPPED".equals(t.lastStatus()),
                 last -> timedOut(where, taskArn, last));
         ContainerDefinition definition = containerDefinition(taskDefinition);
@@ -71,14 +75,11 @@ final class MigrateStep {
         return Outputs.of("migrationTask", taskArn, "exitCode", "0");
     }
 
-    /**
-     * The argv with its {@code ${env:NAME}} references resolved (and so masked in the run log). ECS keeps a task's
-     * overrides readable to anyone who may describe it: secrets belong in the task definition's {@code secrets}.
-     */
-    private static List<String> resolvedCommand(StepContext ctx) {
-        List<dev.slipway.core.spec.ConfigValue> argv = ctx.spec().migrations().argv();
-        return java.util.stream.IntStream.range(0, argv.size())
-                .mapToObj(i -> ctx.resolve(argv.get(i), dev.slipway.core.spec.MigrationsSpec.path(i))).toList();
+    /** The build registered it; a run whose build predates migration revisions registers it now. */
+    private String migrationTaskDefinition(StepContext ctx) {
+        Outputs build = ctx.outputsOf(StepName.BUILD).orElseThrow();
+        return build.get("migrationTaskDefinition").filter(s -> !s.isBlank())
+                .orElseGet(() -> register.migration(ctx, build.require("image")));
     }
 
     private Optional<String> earlierTask(String marker) {
@@ -96,9 +97,7 @@ final class MigrateStep {
         Service s = service.describe();
         RunTaskRequest.Builder request = RunTaskRequest.builder().cluster(service.cluster()).taskDefinition(taskDefinition)
                 .count(1).startedBy(marker)
-                .tags(RunTags.of(ctx).entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList())
-                .overrides(o -> o.containerOverrides(c -> c.name(settings.spec().container())
-                        .command(resolvedCommand(ctx))));
+                .tags(RunTags.of(ctx).entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList());
         if (s.networkConfiguration() != null) {
             request.networkConfiguration(s.networkConfiguration());
         }

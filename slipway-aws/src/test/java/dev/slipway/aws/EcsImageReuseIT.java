@@ -62,6 +62,47 @@ class EcsImageReuseIT {
     }
 
     @Test
+    void deploy_tagPushedBySomeoneElseWhileBuilding_failsNamingTheirDigestAndChangesNothing() {
+        // ECR with tag immutability, as the fault proxy answers for it: a PutImage of a tag the repository has is refused.
+        proxy.refuse("PutImage", r -> tagged(r.path("imageTag").asText()).isPresent(), "ImageTagAlreadyExistsException",
+                r -> "The image tag '" + r.path("imageTag").asText() + "' already exists in the 'hello' repository and "
+                        + "cannot be overwritten because the repository is immutable.");
+        // Someone else pushes the commit's tag between this run's lookup and its push (it asks for ECR auth in between).
+        proxy.after("GetAuthorizationToken", call -> world.admin.ecr().putImage(b -> b.repositoryName("hello")
+                .imageTag(COMMIT).imageManifest(OTHER_MANIFEST)));
+
+        RunView run = deploy("state.db");
+
+        String theirs = tagged(COMMIT).orElseThrow();
+        assertThat(run.state()).isEqualTo(RunState.FAILED);
+        assertThat(run.reason()).contains("push of " + world.repositoryUri() + ":" + COMMIT + " was refused",
+                "cannot be overwritten", "from someone else", theirs, "nothing on stage staging was changed",
+                "deploy --image " + world.repositoryUri() + "@" + theirs);
+        assertThat(images.pushed).hasSize(1);
+        assertThat(run.step("stop-old")).isEmpty();
+        assertThat(world.service().taskDefinition()).isEqualTo(world.initialTaskDefinition);
+        assertThat(world.service().desiredCount()).isEqualTo(2);
+        assertThat(world.service().tags()).isEmpty();
+        assertThat(world.admin.ecs().listTaskDefinitions().taskDefinitionArns()).containsExactly(world.initialTaskDefinition);
+    }
+
+    private java.util.Optional<String> tagged(String tag) {
+        try {
+            return world.admin.ecr().describeImages(b -> b.repositoryName("hello").imageIds(i -> i.imageTag(tag)))
+                    .imageDetails().stream().findFirst().map(d -> d.imageDigest());
+        } catch (software.amazon.awssdk.services.ecr.model.ImageNotFoundException
+                 | software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    static final String OTHER_MANIFEST = """
+            {"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+             "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 2, "digest": "sha256:%s"},
+             "layers": [{"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 2, "digest": "sha256:%s"}]}
+            """.formatted("1".repeat(64), "2".repeat(64));
+
+    @Test
     void deploy_sameCommitAgainInTheSameJournal_reusesTheEarlierBuild() {
         proxy.immutableImageTags();
 

@@ -40,8 +40,8 @@ class EcsPlanIT {
 
         String text = String.join("\n", plan);
         assertThat(text).contains("ecr:CreateRepository hello", "ecs:RegisterTaskDefinition family hello",
-                "rds:CreateDBSnapshot of hello-staging (now available)", "ecs:UpdateService desiredCount 0",
-                "ecs:RunTask", "hello:1 x2", "poll DescribeServices until its rollout is COMPLETED");
+                "rds:CreateDBSnapshot of hello-staging", "ecs:UpdateService desiredCount 0",
+                "ecs:RunTask", "hello:1 x2", "poll ecs:DescribeServices until its rollout is COMPLETED");
         assertThat(proxy.operations()).isNotEmpty().allMatch(op -> op.matches("(Describe|List|Get)[A-Za-z]+"),
                 "a read-only call");
         assertThat(world.service().taskDefinition()).isEqualTo(world.initialTaskDefinition);

@@ -121,12 +121,18 @@ final class EcsWorld implements AutoCloseable {
     }
 
     static SlipwaySpec specOn(Path dir, String endpoint, String deployTimeout, String healthTimeout, String healthUrl) {
+        return specOn(dir, endpoint, deployTimeout, healthTimeout, healthUrl, null);
+    }
+
+    /** With {@code ecs.registry} too (null for ECR). */
+    static SlipwaySpec specOn(Path dir, String endpoint, String deployTimeout, String healthTimeout, String healthUrl,
+                              String registry) {
         String yaml = """
                 app: hello
                 build:
                   context: .
                 migrations:
-                  command: [java, -jar, /app/hello.jar, migrate]
+                  command: [java, -jar, /app/hello-server.jar, migrate]   # the example app's, as in HelloStage (local)
                   timeout: 20s
                 health:
                   timeout: %s
@@ -152,7 +158,8 @@ final class EcsWorld implements AutoCloseable {
                       rds-instance: %s
                       endpoint: %s
                 """.formatted(healthTimeout, deployTimeout, REGION, CLUSTER, SERVICE, INSTANCE, endpoint)
-                + (healthUrl == null ? "" : "      health-url: " + healthUrl + "\n");
+                + (healthUrl == null ? "" : "      health-url: " + healthUrl + "\n")
+                + (registry == null ? "" : "      registry: " + registry + "\n");
         return new SpecLoader(Set.of("ecs", "local")).parse(yaml, "slipway.yml", dir);
     }
 
@@ -301,6 +308,7 @@ final class EcsWorld implements AutoCloseable {
                         "image": "filled-in-by-slipway",
                         "memory": 512,
                         "essential": true,
+                        "command": ["serve"],
                         "portMappings": [{"containerPort": 8080, "protocol": "tcp"}],
                         "environment": [{"name": "FROM_TEMPLATE", "value": "yes"}, {"name": "STAGE", "value": "wrong"}],
                         "logConfiguration": {"logDriver": "awslogs", "options": {

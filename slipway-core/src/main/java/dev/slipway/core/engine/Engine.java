@@ -381,7 +381,8 @@ public final class Engine implements AutoCloseable {
     private StepContext maintenance(String stageName, String commit, StepName step, java.util.function.Consumer<String> log,
                                     Duration timeout) {
         RunRecord none = new RunRecord(0, spec.app(), stageName, commit, RunKind.DEPLOY, "cli", options.clock().instant());
-        return new RunStepContext(journal.key(), journal.location(), options.sources(), Optional::empty, none, spec, step, 1, s -> Optional.empty(),
+        return new RunStepContext(journal.key(), journal.location(), options.sources(), () -> earlierBuild(none), none, spec,
+                step, 1, s -> Optional.empty(),
                 currentRelease(stageName), log, masker, options.env(), options.clock().instant().plus(timeout), options.clock());
     }
 

@@ -6,7 +6,11 @@ import dev.slipway.core.target.StepContext.Release;
 import java.util.List;
 import java.util.Optional;
 
-/** The target-independent part of {@code slipway plan}: the steps a deploy would take and what a failure would do. */
+/**
+ * The target-independent part of {@code slipway plan}: the order of the steps and the failure policy. What each step
+ * checks or brings back differs per target (an ecs service ran a revision before Slipway's first deploy; only the
+ * local target probes health.path), so those details are the target's plan lines.
+ */
 final class PlanText {
     private PlanText() {
     }
@@ -22,9 +26,10 @@ final class PlanText {
                 "2. stop the old instances" + (spec.migrations().enabled()
                         ? "; 3. migrate with " + String.join(" ", spec.migrations().command()) + " from the new image"
                         : "; 3. (no migrations configured)"),
-                "4. deploy the new image; 5. verify " + spec.health().path() + " on port " + spec.health().port()
-                        + " within " + Durations.format(spec.health().timeout()),
-                "on failure after step 2: bring back " + live.map(Release::commit).orElse("nothing (first deploy)")
+                "4. deploy the new image; 5. verify it within " + Durations.format(spec.health().timeout())
+                        + " (health.timeout; the target's checks are listed below)",
+                "on failure after step 2: bring back what ran before" + live.map(r -> " (" + r.commit() + ")").orElse("")
+                        + ", as the target's last line says"
                         + (st.snapshots().restoreOnFailure() ? " and restore the snapshot" : "; the snapshot is kept, not restored"));
     }
 }
