@@ -118,7 +118,12 @@ final class SqlSplitter {
         pos++;
         while (pos < sql.length()) {
             char c = sql.charAt(pos);
-            if (backslashEscapes && c == '\\' && pos + 1 < sql.length()) {
+            if (backslashEscapes && c == '\\' && peek(1) == quote) {
+                // JSqlParser misreads \' in E'…'; '' means the same quote and keeps every offset
+                keep(quote, ' ');
+                keep(quote, ' ');
+                pos += 2;
+            } else if (backslashEscapes && c == '\\' && pos + 1 < sql.length()) {
                 inside();
                 inside();
             } else if (c == quote && peek(1) == quote) {
