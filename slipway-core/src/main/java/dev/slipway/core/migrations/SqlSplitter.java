@@ -120,8 +120,8 @@ final class SqlSplitter {
             char c = sql.charAt(pos);
             if (backslashEscapes && c == '\\' && peek(1) == quote) {
                 // JSqlParser misreads \' in E'…'; '' means the same quote and keeps every offset
-                keep(quote, ' ');
-                keep(quote, ' ');
+                keep(quote, '_');
+                keep(quote, '_');
                 pos += 2;
             } else if (backslashEscapes && c == '\\' && pos + 1 < sql.length()) {
                 inside();
@@ -156,10 +156,13 @@ final class SqlSplitter {
         }
     }
 
-    /** A character inside a literal: the parser sees it, keyword searches do not. */
+    /**
+     * A character inside a literal: the parser sees it, keyword searches do not. It becomes {@code _} rather than a
+     * space so a quoted name ({@code "User email"}) stays one word for the rules that read names.
+     */
     private void inside() {
         char c = sql.charAt(pos);
-        keep(c, Character.isWhitespace(c) ? c : ' ');
+        keep(c, c == '\n' ? c : '_');
         pos++;
     }
 

@@ -55,4 +55,14 @@ class MigrationClassifierTest {
         assertThat(same.cls()).isEqualTo(MigrationClass.EXPAND);
         assertThat(other.cls()).isEqualTo(MigrationClass.BREAKING);
     }
+
+    @Test
+    void classify_quotedNames_appearWholeInReasons() {
+        Classification c = classify("m.sql", "DROP INDEX \"User email key\";\n"
+                + "ALTER TABLE \"User\" ADD CONSTRAINT \"User_email_key\" UNIQUE USING INDEX \"User email idx\";");
+
+        assertThat(c.reasons()).extracting(Reason::render).containsExactly(
+                "m.sql:1 DROP INDEX \"User email key\" — drops index \"User email key\", which the old release may"
+                        + " still use");
+    }
 }
