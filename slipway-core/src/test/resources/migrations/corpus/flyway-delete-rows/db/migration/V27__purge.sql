@@ -1,0 +1,2 @@
+-- expired sessions are useless
+DELETE FROM sessions WHERE expires_at < now();

@@ -1,0 +1,1 @@
+-- intentionally empty: keeps version numbers aligned with prod

@@ -1,0 +1,1 @@
+REVOKE INSERT ON users FROM app_rw;

@@ -1,0 +1,1 @@
+ALTER TABLE parcels_old ADD COLUMN weight int NOT NULL;
