@@ -8,21 +8,20 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /** The environment variables slipway.yml references as {@code ${env:NAME}}: a workflow passes them from secrets. */
 final class SecretNames {
-    // the same syntax as ConfigValue's references, which core does not expose
-    private static final Pattern REF = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
-
     private SecretNames() {
     }
 
     /** Those a run of {@code stages} needs, sorted; names GitHub reserves for itself ({@code GITHUB_*}) are left out. */
     static Set<String> of(SlipwaySpec spec, List<StageSpec> stages) {
         List<ConfigValue> values = new ArrayList<>(spec.build().args().values());
+        values.addAll(spec.build().secrets().values());
+        if (spec.migrations() != null) {
+            values.addAll(spec.migrations().argv());
+        }
         if (spec.state() != null) {
             Stream.of(spec.state().url(), spec.state().user(), spec.state().password()).forEach(values::add);
         }
@@ -34,12 +33,7 @@ final class SecretNames {
             }
         }
         Set<String> names = new TreeSet<>();
-        values.stream().filter(Objects::nonNull).forEach(v -> {
-            Matcher m = REF.matcher(v.template());
-            while (m.find()) {
-                names.add(m.group(1));
-            }
-        });
+        values.stream().filter(Objects::nonNull).forEach(v -> names.addAll(v.references()));
         names.removeIf(n -> n.startsWith("GITHUB_"));
         return names;
     }
