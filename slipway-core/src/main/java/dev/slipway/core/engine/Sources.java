@@ -15,4 +15,14 @@ public interface Sources {
 
     /** The directory standing for {@code spec.baseDir()} as of {@code run.commit()}; fails with a TargetException. */
     Path sourceDir(RunRecord run, SlipwaySpec spec);
+
+    /**
+     * The files under {@code spec.baseDir()} that differ between commit {@code from} and {@code to}, as
+     * {@code git diff --name-status} lines with paths relative to {@code spec.baseDir()} ({@code M\tdb/V2__x.sql},
+     * {@code R100\told\tnew}); {@code from} null means everything in {@code to} is new. Empty when the source cannot
+     * tell (no git objects): the engine then treats the migrations as unknown, i.e. breaking.
+     */
+    default java.util.Optional<java.util.List<String>> changes(SlipwaySpec spec, String from, String to) {
+        return java.util.Optional.empty();
+    }
 }

@@ -11,13 +11,18 @@ import java.util.Set;
  *                {@code ${env:NAME}} (resolve each through the step context, which masks them); empty means the app
  *                has no migrations
  * @param timeout how long the migration may run before the step fails
+ * @param files   globs (relative to the spec's directory, {@code /}-separated) naming the migration files, e.g.
+ *                {@code db/migration/*.sql}; those that changed since the live release are the pending ones, whose
+ *                class picks the strategy. Empty: Slipway cannot tell what a migration does, so {@code auto} treats
+ *                every deploy with a migration command as breaking
  */
-public record MigrationsSpec(List<ConfigValue> argv, Duration timeout) {
-    static final Set<String> KEYS = Set.of("command", "timeout");
+public record MigrationsSpec(List<ConfigValue> argv, Duration timeout, List<String> files) {
+    static final Set<String> KEYS = Set.of("command", "timeout", "files");
     static final String EXAMPLE = "[java, -jar, app.jar, migrate]";
 
     public MigrationsSpec {
         argv = List.copyOf(argv);
+        files = List.copyOf(files);
     }
 
     public boolean enabled() {
@@ -36,8 +41,9 @@ public record MigrationsSpec(List<ConfigValue> argv, Duration timeout) {
 
     static MigrationsSpec read(Node n) {
         if (!n.mapping(KEYS)) {
-            return new MigrationsSpec(List.of(), Duration.ofMinutes(10));
+            return new MigrationsSpec(List.of(), Duration.ofMinutes(10), List.of());
         }
-        return new MigrationsSpec(n.argv("command", EXAMPLE), TimeoutsSpec.step(n, "timeout", Duration.ofMinutes(10)));
+        return new MigrationsSpec(n.argv("command", EXAMPLE), TimeoutsSpec.step(n, "timeout", Duration.ofMinutes(10)),
+                n.stringList("files", false));
     }
 }

@@ -18,12 +18,17 @@ import java.util.Set;
  * @param snapshots   snapshot retention and restore policy
  * @param local       settings of the local target (null unless target is local)
  * @param ecs         settings of the ecs target (null unless target is ecs)
+ * @param strategy    how the new release replaces the old one ({@code auto} by default: chosen per deploy from the
+ *                    pending migrations)
+ * @param preflight   whether to run the migrations on a scratch restore of the snapshot before anything stops; null
+ *                    leaves it to the target (the local target does, where it can)
  */
 public record StageSpec(String name, String branch, String target, boolean production, int replicas,
                         DatabaseSpec database, ConfigValue redisUrl, Map<String, ConfigValue> environment,
-                        ApprovalsSpec approvals, SnapshotsSpec snapshots, LocalSpec local, EcsSpec ecs) {
+                        ApprovalsSpec approvals, SnapshotsSpec snapshots, LocalSpec local, EcsSpec ecs,
+                        Strategy strategy, Boolean preflight) {
     static final Set<String> KEYS = Set.of("branch", "target", "production", "replicas", "database", "redis",
-            "environment", "approvals", "snapshots", "local", "ecs");
+            "environment", "approvals", "snapshots", "local", "ecs", "strategy", "preflight");
     /** The targets Slipway ships; more may be added through {@link dev.slipway.core.target.TargetProvider}. */
     public static final Set<String> BUILT_IN_TARGETS = Set.of("local", "ecs");
 
@@ -55,7 +60,20 @@ public record StageSpec(String name, String branch, String target, boolean produ
         return new StageSpec(name, n.string("branch", null, true), target, production,
                 n.integer("replicas", 1, 1, 100), DatabaseSpec.read(n.get("database")), redisUrl,
                 n.valueMap("environment"), ApprovalsSpec.read(n.get("approvals"), production),
-                SnapshotsSpec.read(n.get("snapshots")), readLocal(n, target), readEcs(n, target));
+                SnapshotsSpec.read(n.get("snapshots")), readLocal(n, target), readEcs(n, target), readStrategy(n),
+                n.get("preflight").present() ? n.bool("preflight", true) : null);
+    }
+
+    private static Strategy readStrategy(Node n) {
+        String id = n.string("strategy", Strategy.AUTO.id(), false);
+        java.util.Optional<Strategy> s = Strategy.fromId(id);
+        if (s.isEmpty()) {
+            java.util.List<String> ids = java.util.Arrays.stream(Strategy.values()).map(Strategy::id).toList();
+            n.get("strategy").problem("must be one of " + String.join(", ", ids) + "; found '" + Node.shown(id, 60) + "'"
+                    + Suggest.didYouMean(id, ids));
+            return Strategy.AUTO;
+        }
+        return s.get();
     }
 
     private static LocalSpec readLocal(Node n, String target) {

@@ -3,6 +3,7 @@ package dev.slipway.core.target;
 import dev.slipway.core.spec.ConfigValue;
 import dev.slipway.core.spec.SlipwaySpec;
 import dev.slipway.core.spec.StageSpec;
+import dev.slipway.core.spec.Strategy;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -79,6 +80,15 @@ public interface StepContext {
     Instant deadline();
 
     Clock clock();
+
+    /**
+     * How this run replaces the old release: {@link Strategy#ONLINE} or {@link Strategy#STOP_FIRST} (never AUTO), as the
+     * {@link StepName#CLASSIFY} step chose it; stop-first until that step has run.
+     */
+    default Strategy strategy() {
+        return outputsOf(StepName.CLASSIFY).flatMap(o -> o.get("strategy")).flatMap(Strategy::fromId)
+                .filter(s -> s != Strategy.AUTO).orElse(Strategy.STOP_FIRST);
+    }
 
     /** A release as journaled by a successful run; {@code runKey} is what the release's containers and tasks carry. */
     record Release(long runId, String runKey, String commit, Outputs build, Outputs deploy) {

@@ -2,11 +2,18 @@ package dev.slipway.core.target;
 
 import java.util.Arrays;
 
-/** The steps of a run, in pipeline order; {@link #COMPENSATE} only runs when a step after {@link #STOP_OLD} fails. */
+/**
+ * The steps of a run, in the stop-first order; an online run moves {@link #STOP_OLD} after {@link #VERIFY}.
+ * {@link #COMPENSATE} only runs when a step that changes the stage fails.
+ */
 public enum StepName {
     BUILD("build"),
     SNAPSHOT("snapshot"),
     APPROVAL("approval"),
+    /** The migrations run on a scratch restore of the snapshot, before anything stops (targets that can). */
+    PREFLIGHT("preflight"),
+    /** The engine classifies the pending migrations and picks the strategy; journaled so a resumed run keeps it. */
+    CLASSIFY("classify"),
     STOP_OLD("stop-old"),
     MIGRATE("migrate"),
     DEPLOY("deploy"),

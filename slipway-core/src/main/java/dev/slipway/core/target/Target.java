@@ -44,6 +44,25 @@ public interface Target {
      * Stops the old server instances gracefully. Outputs must describe what was running (image, replica count…) so
      * that {@link #compensate} can bring it back even from a different process.
      */
+    /**
+     * Whether this target can serve the old and the new release of {@code stage} side by side and switch traffic
+     * between them, which the online strategy needs. Empty when it can; otherwise why not (then {@code auto} picks
+     * stop-first and {@code strategy: online} fails before anything changes).
+     */
+    default java.util.Optional<String> onlineUnsupported(dev.slipway.core.spec.StageSpec stage) {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * Runs the new image's migrations against a scratch copy of the stage's database made from this run's snapshot,
+     * before anything stops, and always removes the copy. A failing migration throws a permanent TargetException
+     * quoting its output (nothing has changed then). Outputs {@code schema}: {@code none}, {@code expand} or
+     * {@code breaking} from comparing the schema before and after, or {@code unchecked} when the target cannot.
+     */
+    default Outputs preflight(StepContext ctx) {
+        return Outputs.of("schema", "unchecked");
+    }
+
     Outputs stopOld(StepContext ctx);
 
     /** Runs the migration command from the NEW image ({@code outputsOf(BUILD)}); a non-zero exit fails the step. */
