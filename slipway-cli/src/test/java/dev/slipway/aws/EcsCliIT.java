@@ -128,8 +128,11 @@ class EcsCliIT {
         List<String> firstMigration = world.tasksStartedBy("slipway-" + firstKey);
         assertThat(secondMigration).as("a RunTask of the second run").hasSize(1).doesNotContainAnyElementsOf(firstMigration);
         assertThat(firstMigration).hasSize(1);
-        assertThat(world.admin.ecs().describeTasks(b -> b.cluster(EcsWorld.CLUSTER).tasks(secondMigration)).tasks().get(0)
-                .taskDefinitionArn()).isEqualTo(revision);
+        String migrationRevision = world.admin.ecs().describeTasks(b -> b.cluster(EcsWorld.CLUSTER).tasks(secondMigration))
+                .tasks().get(0).taskDefinitionArn();
+        assertThat(migrationRevision).as("the migration runs from its own family's revision").contains(":task-definition/hello-migrate:");
+        assertThat(world.taskDefinitionTags(migrationRevision)).as("registered by the second run")
+                .anySatisfy(t -> assertThat(t.key() + "=" + t.value()).isEqualTo("slipway:run-key=" + secondKey));
     }
 
     record Result(int code, String output) {

@@ -93,7 +93,7 @@ class SecretLeakIT {
                   dockerfile: Containerfile
                   secrets: {build_token: "${env:LEAK_BUILD}"}
                 migrations:
-                  command: [sh, -c, 'echo "api-key=$API_KEY"; echo "dsn=$DSN"; echo "part=${DSN#app:}"; echo "token-sha=$(cat /token.sha256)"; exit 1']
+                  command: [sh, -c, 'echo "api-key=$API_KEY"; echo "dsn=$DSN"; echo "part=$${DSN#app:}"; echo "token-sha=$(cat /token.sha256)"; exit 1']
                   timeout: 60s
                 health: {timeout: 20s}
                 timeouts: {build: 3m, snapshot: 1m, stop: 1m, deploy: 1m, compensate: 90s}
