@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.TreeSet;
 
 /** "did you mean" for unknown keys: the closest allowed key within a small edit distance. */
-final class Suggest {
+public final class Suggest {
     private Suggest() {
     }
 
@@ -43,7 +43,8 @@ final class Suggest {
         return n;
     }
 
-    static int distance(String a, String b) {
+    /** Levenshtein distance: insertions, deletions and substitutions. */
+    public static int distance(String a, String b) {
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {
