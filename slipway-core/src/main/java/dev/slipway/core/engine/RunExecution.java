@@ -348,10 +348,12 @@ final class RunExecution {
         if (recorder.cancel().leaseLost()) { // given up as the step failed: whoever holds the stage now compensates
             return leaseLost(recorder.cancel().exception().getMessage());
         }
-        if (view.get().state() != RunState.COMPENSATING) {
-            recorder.event(EventType.COMPENSATION_STARTED, null, "reason", reason);
-        }
         boolean restore = stage.snapshots().restoreOnFailure();
+        String why = reason;
+        if (view.get().state() != RunState.COMPENSATING) { // a resumed compensation's reason already says it
+            why = reason + onlineNote(restore);
+            recorder.event(EventType.COMPENSATION_STARTED, null, "reason", why);
+        }
         Outputs out;
         try {
             out = steps.run(StepName.COMPENSATE, false, spec.timeouts().compensate(), contexts, ctx -> target.compensate(ctx, restore));
@@ -372,7 +374,7 @@ final class RunExecution {
         }
         String back = "none".equals(restored) ? "nothing (nothing served the stage before this run)"
                 : previous.map(p -> "run " + p.runId() + " (" + p.commit() + ")").orElse(restored);
-        recorder.event(EventType.ROLLED_BACK, null, "reason", reason + onlineNote(restore), "restored", back);
+        recorder.event(EventType.ROLLED_BACK, null, "reason", why, "restored", back);
         return RunState.ROLLED_BACK;
     }
 
