@@ -300,4 +300,22 @@ class EngineStrategyTest {
         assertThat(order(v)).isEqualTo(ONLINE);
         assertThat(target.steps(r.id())).doesNotContain(StepName.BUILD).startsWith(StepName.PREFLIGHT, StepName.MIGRATE);
     }
+
+    @Test
+    void plan_showsTheClassTheStrategyAndTheBreakingStatementsWithoutJournalingAnything() throws Exception {
+        migration("db/V1__users.sql", "CREATE TABLE users (id int primary key, legacy text);\n");
+        migration("db/V2__drop.sql", "-- drop it\nALTER TABLE users DROP COLUMN legacy;\n");
+        changes.put("null→c1", List.of("A\tdb/V1__users.sql"));
+        changes.put("null→c2", List.of("A\tdb/V2__drop.sql")); // a table this deploy did not create
+
+        List<String> expand = engine.plan("staging", "c1");
+        List<String> breaking = engine.plan("staging", "c2");
+
+        assertThat(expand).contains("2. classify: strategy: online (migrations: expand, 1 pending file)", "   pending: db/V1__users.sql");
+        assertThat(expand).anySatisfy(l -> assertThat(l).startsWith("7. stop the old instances once the new release is verified"));
+        assertThat(breaking).anySatisfy(l -> assertThat(l).startsWith("2. classify: strategy: stop-first (breaking: db/V2__drop.sql:2 ALTER TABLE"));
+        assertThat(breaking).anySatisfy(l -> assertThat(l).startsWith("   breaking: db/V2__drop.sql:2 ALTER TABLE users DROP COLUMN legacy — "));
+        assertThat(breaking).anySatisfy(l -> assertThat(l).startsWith("4. stop the old instances; 5. migrate with migrate"));
+        assertThat(journal.runs("staging", 10)).isEmpty();
+    }
 }
