@@ -33,7 +33,7 @@ final class PlanText {
                 + " approval(s) of its digest, then snapshot the database"
                 : "1. build " + commit + " and snapshot the database, in parallel");
         if (assessed == null) {
-            lines.add("2. classify the pending migrations: cannot, " + unassessed);
+            lines.add("2. classify the pending migrations: " + unassessed + " (a deploy would fail here, before changing anything)");
             return lines;
         }
         lines.add("2. classify: " + assessed.why());
