@@ -29,6 +29,38 @@ final class Git {
             return r.exit() == 0 ? Optional.of(r.out().trim()) : Optional.empty();
         }
 
+        /**
+         * {@code git diff --name-status -M from to -- under} as tab-separated lines ({@code R100\told\tnew}), paths as
+         * git prints them (relative to the repository's top); {@code from} null lists every file of {@code to} under
+         * {@code under} as added. Read with {@code -z}, so no path is quoted or escaped. Empty when git fails.
+         */
+        Optional<List<String>> nameStatus(String from, String to, String under) {
+            String spec = under.isEmpty() ? "." : under;
+            Result r = from == null
+                    ? run(null, "--git-dir=" + gitDir, "ls-tree", "-r", "-z", "--name-only", "--full-tree", to, "--", ":(top)" + spec)
+                    : run(null, "--git-dir=" + gitDir, "diff", "--name-status", "-z", "-M", "--no-ext-diff", from, to, "--", ":(top)" + spec);
+            if (r.exit() != 0) {
+                return Optional.empty();
+            }
+            String[] f = r.out().split("\0");
+            List<String> lines = new ArrayList<>();
+            for (int i = 0; i < f.length; i++) {
+                if (f[i].isEmpty()) {
+                    continue;
+                }
+                if (from == null) {
+                    lines.add("A\t" + f[i]);
+                } else if ((f[i].startsWith("R") || f[i].startsWith("C")) && i + 2 < f.length) {
+                    lines.add(f[i] + "\t" + f[i + 1] + "\t" + f[i + 2]);
+                    i += 2;
+                } else if (i + 1 < f.length) {
+                    lines.add(f[i] + "\t" + f[i + 1]);
+                    i += 1;
+                }
+            }
+            return Optional.of(lines);
+        }
+
         /** Whether the work tree has uncommitted changes to tracked files. */
         boolean dirty() {
             return !run(top, "status", "--porcelain", "--untracked-files=no").out().isBlank();

@@ -43,6 +43,31 @@ final class GitSources implements Sources {
         return tree.resolve(relative).normalize();
     }
 
+    /**
+     * What changed under the spec's directory between {@code from} and {@code to}, paths relative to that directory,
+     * read from the repository the spec is in. Empty when there is none or it lacks one of the commits: the engine
+     * then cannot tell which migrations are pending and treats them as breaking.
+     */
+    @Override
+    public Optional<List<String>> changes(SlipwaySpec spec, String from, String to) {
+        Path base = spec.baseDir().toAbsolutePath().normalize();
+        Optional<Git.Repo> own = Git.repo(base).filter(r -> r.hasCommit(to) && (from == null || r.hasCommit(from)));
+        if (own.isEmpty()) {
+            return Optional.empty();
+        }
+        Path top = own.get().top().toAbsolutePath().normalize();
+        String under = top.relativize(base).toString().replace('\\', '/');
+        String prefix = under.isEmpty() ? "" : under + "/";
+        return own.get().nameStatus(from, to, under).map(lines -> lines.stream().map(line -> {
+            String[] f = line.split("\t");
+            StringBuilder out = new StringBuilder(f[0]);
+            for (int i = 1; i < f.length; i++) {
+                out.append('\t').append(f[i].startsWith(prefix) ? f[i].substring(prefix.length()) : f[i]);
+            }
+            return out.toString();
+        }).toList());
+    }
+
     private static void unpack(Git.Repo repo, String commit, Path root, Path tree) {
         Path partial = root.resolve(commit + ".partial-" + UUID.randomUUID().toString().substring(0, 8));
         try {

@@ -156,4 +156,36 @@ class GitSourcesTest {
         assertThat(err.toString()).contains("is not a commit name");
         assertThat(repo.resolve("app/.slipway/state.db")).doesNotExist();
     }
+
+    @Test
+    void changes_betweenTwoCommits_nameStatusLinesRelativeToTheSpecsDirectoryOnly() throws Exception {
+        Path repo = repo(dir.resolve("repo"));
+        Files.createDirectories(repo.resolve("app/db"));
+        Files.writeString(repo.resolve("app/db/V1__users.sql"), "CREATE TABLE users (id int, legacy text, note text);\n");
+        Files.writeString(repo.resolve("app/db/V2__old name.sql"), "CREATE TABLE audit (id int, at timestamp, who text);\n");
+        Files.writeString(repo.resolve("outside.sql"), "x");
+        String v1 = commit(repo, "one");
+        Files.writeString(repo.resolve("app/db/V3__drop.sql"), "ALTER TABLE users DROP COLUMN legacy;\n");
+        Files.writeString(repo.resolve("app/db/V1__users.sql"), "CREATE TABLE users (id int);\n");
+        git(repo, "mv", "app/db/V2__old name.sql", "app/db/V2__new name.sql");
+        Files.writeString(repo.resolve("outside.sql"), "y");
+        String v2 = commit(repo, "two");
+        SlipwaySpec spec = new SpecLoader().load(repo.resolve("app/slipway.yml"));
+
+        assertThat(new GitSources().changes(spec, v1, v2)).hasValueSatisfying(lines -> assertThat(lines).containsExactlyInAnyOrder(
+                "M\tVERSION", "M\tdb/V1__users.sql", "R100\tdb/V2__old name.sql\tdb/V2__new name.sql", "A\tdb/V3__drop.sql"));
+        assertThat(new GitSources().changes(spec, null, v1)).hasValueSatisfying(lines -> assertThat(lines).containsExactlyInAnyOrder(
+                "A\tVERSION", "A\tslipway.yml", "A\tdb/V1__users.sql", "A\tdb/V2__old name.sql"));
+        assertThat(new GitSources().changes(spec, "0123456789abcdef0123456789abcdef01234567", v2))
+                .as("a live commit the repository lacks: no history to compare").isEmpty();
+    }
+
+    @Test
+    void changes_notAGitCheckout_isEmpty() throws Exception {
+        Files.createDirectories(dir.resolve("plain"));
+        Files.writeString(dir.resolve("plain/slipway.yml"), "app: demo\nbuild: {context: .}\nstages:\n  staging: {branch: main, target: local}\n");
+        SlipwaySpec spec = new SpecLoader().load(dir.resolve("plain/slipway.yml"));
+
+        assertThat(new GitSources().changes(spec, null, "0123456789abcdef0123456789abcdef01234567")).isEmpty();
+    }
 }

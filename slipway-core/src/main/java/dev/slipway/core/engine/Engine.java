@@ -81,7 +81,13 @@ public final class Engine implements AutoCloseable {
 
     /** Queues {@code request} (an image to deploy without building, the requester's git directory). */
     public RunRecord request(RunRequest request) {
-        stage(request.stage());
+        StageSpec st = stage(request.stage());
+        if (request.kind() == RunKind.DEPLOY && st.strategy() == dev.slipway.core.spec.Strategy.ONLINE) {
+            Optional<String> why = target(st.name()).onlineUnsupported(st);
+            if (why.isPresent()) {
+                throw new SlipwayException(ErrorCode.BAD_CONFIG, Assessment.onlineRefused(st, why.get()) + "; nothing was changed");
+            }
+        }
         return journal.enqueue(request, options.clock().instant());
     }
 
@@ -257,7 +263,7 @@ public final class Engine implements AutoCloseable {
                 () -> earlierBuild(run), run, spec, step, attempt, name -> Optional.ofNullable(outputs.get(name)), previous,
                 line -> recorder.log(step.id(), line), recorder.masker(), options.env(), deadline, options.clock());
         return new RunExecution(run, spec, target, recorder, steps, contexts, () -> view(run), releases, approvals,
-                new BothSteps(pool, options.parallel(), current, stopWait()), outputs);
+                new BothSteps(pool, options.parallel(), current, stopWait()), outputs, options.sources());
     }
 
     /** The newest build of the run's commit by a stage with the same kind of target (one image per commit). */
@@ -333,7 +339,18 @@ public final class Engine implements AutoCloseable {
      * Reads only; changes nothing.
      */
     public List<String> plan(String stageName, String commit) {
-        List<String> lines = new ArrayList<>(PlanText.of(spec, stage(stageName), commit, currentRelease(stageName)));
+        StageSpec st = stage(stageName);
+        Optional<Release> live = currentRelease(stageName);
+        Assessment assessed = null;
+        String unassessed = null;
+        try {
+            RunRecord none = new RunRecord(0, spec.app(), stageName, commit, RunKind.DEPLOY, "cli", options.clock().instant());
+            assessed = Assessment.of(spec, st, options.sources(), live.map(Release::commit).orElse(null), commit,
+                    () -> options.sources().sourceDir(none, spec), target(stageName).onlineUnsupported(st));
+        } catch (RuntimeException e) {
+            unassessed = e.getMessage();
+        }
+        List<String> lines = new ArrayList<>(PlanText.of(spec, st, commit, live, assessed, unassessed));
         target(stageName).plan(maintenance(stageName, commit, StepName.BUILD, line -> { }, Duration.ofMinutes(1)))
                 .forEach(l -> lines.add("   " + l));
         return lines.stream().map(masker::mask).toList();

@@ -1,35 +1,70 @@
 package dev.slipway.core.engine;
 
+import dev.slipway.core.migrations.MigrationClass;
 import dev.slipway.core.spec.SlipwaySpec;
 import dev.slipway.core.spec.StageSpec;
+import dev.slipway.core.spec.Strategy;
 import dev.slipway.core.target.StepContext.Release;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The target-independent part of {@code slipway plan}: the order of the steps and the failure policy. What each step
- * checks or brings back differs per target (an ecs service ran a revision before Slipway's first deploy; only the
- * local target probes health.path), so those details are the target's plan lines.
+ * The target-independent part of {@code slipway plan}: how the pending migrations classify, the order of the steps
+ * that follows, and the failure policy. What each step checks or brings back differs per target (an ecs service ran a
+ * revision before Slipway's first deploy; only the local target probes health.path), so those details are the
+ * target's plan lines.
  */
 final class PlanText {
     private PlanText() {
     }
 
-    static List<String> of(SlipwaySpec spec, StageSpec st, String commit, Optional<Release> live) {
-        return List.of(
-                "stage " + st.name() + " (target " + st.target() + ", " + st.replicas() + " replica(s)); live now: "
-                        + live.map(r -> r.commit() + " from run " + r.runId()).orElse("nothing deployed by Slipway yet"),
-                st.approvals().gated()
-                        ? "1. build " + commit + ", then wait for " + st.approvals().required()
-                        + " approval(s) of its digest, then snapshot the database"
-                        : "1. build " + commit + " and snapshot the database, in parallel",
-                "2. stop the old instances" + (spec.migrations().enabled()
-                        ? "; 3. migrate with " + String.join(" ", spec.migrations().command()) + " from the new image"
-                        : "; 3. (no migrations configured)"),
-                "4. deploy the new image; 5. verify it within " + Durations.format(spec.health().timeout())
-                        + " (health.timeout; the target's checks are listed below)",
-                "on failure after step 2: bring back what ran before" + live.map(r -> " (" + r.commit() + ")").orElse("")
-                        + ", as the target's last line says"
-                        + (st.snapshots().restoreOnFailure() ? " and restore the snapshot" : "; the snapshot is kept, not restored"));
+    /**
+     * @param assessed the classification and strategy a deploy would journal in its classify step, or why plan could
+     *                 not tell (the deploy itself would then fail in that step, before changing anything)
+     */
+    static List<String> of(SlipwaySpec spec, StageSpec st, String commit, Optional<Release> live, Assessment assessed,
+                           String unassessed) {
+        List<String> lines = new ArrayList<>();
+        lines.add("stage " + st.name() + " (target " + st.target() + ", " + st.replicas() + " replica(s)); live now: "
+                + live.map(r -> r.commit() + " from run " + r.runId()).orElse("nothing deployed by Slipway yet"));
+        lines.add(st.approvals().gated()
+                ? "1. build " + commit + ", then wait for " + st.approvals().required()
+                + " approval(s) of its digest, then snapshot the database"
+                : "1. build " + commit + " and snapshot the database, in parallel");
+        if (assessed == null) {
+            lines.add("2. classify the pending migrations: " + unassessed + " (a deploy would fail here, before changing anything)");
+            return lines;
+        }
+        lines.add("2. classify: " + assessed.why());
+        assessed.reasons().stream().limit(Assessment.SHOWN).forEach(r -> lines.add("   breaking: " + r));
+        if (assessed.reasons().size() > Assessment.SHOWN) {
+            lines.add("   … and " + (assessed.reasons().size() - Assessment.SHOWN) + " more");
+        }
+        assessed.pending().stream().limit(Assessment.SHOWN).forEach(f -> lines.add("   pending: " + f));
+        boolean preflight = assessed.cls() != MigrationClass.NONE && !Boolean.FALSE.equals(st.preflight());
+        lines.add(preflight ? "3. preflight: the target runs the migrations on a scratch copy of the snapshot (where it can);"
+                + " a schema diff that drops or alters makes the deploy stop-first"
+                : "3. no preflight (" + (assessed.cls() == MigrationClass.NONE ? "no pending migrations" : "preflight: false") + ")");
+        String migrate = spec.migrations().enabled()
+                ? "migrate with " + String.join(" ", spec.migrations().command()) + " from the new image"
+                : "(no migrations configured)";
+        String verify = "verify it within " + Durations.format(spec.health().timeout())
+                + " (health.timeout; the target's checks are listed below)";
+        String restore = st.snapshots().restoreOnFailure() ? " and restore the snapshot" : "; the snapshot is kept, not restored";
+        if (assessed.strategy() == Strategy.ONLINE) {
+            lines.add("4. " + migrate + " while the old release serves; 5. deploy the new image beside it; 6. " + verify);
+            lines.add("7. stop the old instances once the new release is verified (a failure here leaves the new release"
+                    + " serving and the run succeeds with a warning)");
+            lines.add("on failure in steps 4-6: remove the new release; the old one" + live.map(r -> " (" + r.commit() + ")").orElse("")
+                    + " keeps serving" + (spec.migrations().enabled() ? ", and the database keeps what the migrations added" : "")
+                    + (st.snapshots().restoreOnFailure() ? " unless the snapshot is restored" : "") + ", as the target's last line says");
+        } else {
+            lines.add("4. stop the old instances; 5. " + migrate);
+            lines.add("6. deploy the new image; 7. " + verify);
+            lines.add("on failure after step 4: bring back what ran before" + live.map(r -> " (" + r.commit() + ")").orElse("")
+                    + ", as the target's last line says" + restore);
+        }
+        return lines;
     }
 }

@@ -7,6 +7,8 @@ import dev.slipway.core.journal.RunKind;
 import dev.slipway.core.journal.RunRecord;
 import dev.slipway.core.journal.RunState;
 import dev.slipway.core.journal.RunView;
+import dev.slipway.core.migrations.MigrationClass;
+import dev.slipway.core.spec.Strategy;
 import dev.slipway.core.spec.SlipwaySpec;
 import dev.slipway.core.spec.StageSpec;
 import dev.slipway.core.target.Outputs;
@@ -24,6 +26,8 @@ import java.util.function.Supplier;
 
 /** Drives one run from wherever its journal says it is to a terminal state, on a stage whose lease this process holds. */
 final class RunExecution {
+    /** Classifying reads git and a few files; it does not need the build's time. */
+    private static final Duration CLASSIFY_TIMEOUT = Duration.ofMinutes(2);
     private final RunRecord run;
     private final SlipwaySpec spec;
     private final StageSpec stage;
@@ -37,9 +41,12 @@ final class RunExecution {
     private final Releases releases;
     private final Map<StepName, Outputs> outputs;
     private final Parallel parallel;
+    private final Sources sources;
 
     RunExecution(RunRecord run, SlipwaySpec spec, Target target, Recorder recorder, StepRunner steps, RunContexts contexts,
-                 Supplier<RunView> view, Releases releases, Approvals approvals, Parallel parallel, Map<StepName, Outputs> outputs) {
+                 Supplier<RunView> view, Releases releases, Approvals approvals, Parallel parallel, Map<StepName, Outputs> outputs,
+                 Sources sources) {
+        this.sources = sources;
         this.outputs = outputs;
         this.run = run;
         this.spec = spec;
@@ -94,8 +101,17 @@ final class RunExecution {
                 return fail(refused.get());
             }
             beforeChange();
-            afterChange();
-            recorder.event(EventType.RUN_SUCCEEDED, null, "commit", run.commit());
+            if (run.kind() == RunKind.DEPLOY) {
+                classify();
+                preflight();
+            }
+            Optional<String> warning = afterChange();
+            if (warning.isPresent()) {
+                recorder.log(null, "warning: " + warning.get());
+                recorder.event(EventType.RUN_SUCCEEDED, null, "commit", run.commit(), "warning", warning.get());
+            } else {
+                recorder.event(EventType.RUN_SUCCEEDED, null, "commit", run.commit());
+            }
             return RunState.SUCCEEDED;
         } catch (StepFailure f) {
             return fail(f.step().id() + " failed: " + f.getMessage());
@@ -160,13 +176,99 @@ final class RunExecution {
         }
     }
 
-    private void afterChange() {
+    /**
+     * Classifies the pending migrations and picks the strategy (journaled: a resumed run keeps its order). A run that
+     * changed the stage before it was ever classified (begun by an older Slipway) goes on stop-first, as it began.
+     */
+    private void classify() {
+        if (outputs.containsKey(StepName.CLASSIFY) || view.get().steps().keySet().stream().anyMatch(s -> StepName.fromId(s).changesStage())) {
+            return;
+        }
+        step(StepName.CLASSIFY, CLASSIFY_TIMEOUT, ctx -> {
+            Assessment a = Assessment.of(spec, stage, sources, previous.map(Release::commit).orElse(null), run.commit(),
+                    ctx::sourceDir, target.onlineUnsupported(stage));
+            ctx.log(a.why());
+            a.reasons().stream().limit(Assessment.SHOWN).forEach(r -> ctx.log("  " + r));
+            return a.outputs();
+        });
+    }
+
+    /**
+     * Runs the migrations on a scratch copy first, where the target can, when there are any and the stage does not say
+     * {@code preflight: false}. A schema diff that drops or alters makes the run breaking whatever the static class said;
+     * {@code unchecked} (and a diff that only adds) leaves the static class, which also sees what a diff cannot (data
+     * rewrites, locks). The final strategy is journaled with the preflight's outputs, where {@link StepContext#strategy()}
+     * looks first.
+     */
+    private void preflight() {
+        Optional<Assessment> classified = Optional.ofNullable(outputs.get(StepName.CLASSIFY)).flatMap(Assessment::from);
+        if (classified.isEmpty() || classified.get().cls() == MigrationClass.NONE || Boolean.FALSE.equals(stage.preflight())) {
+            return;
+        }
+        Assessment before = classified.get();
+        step(StepName.PREFLIGHT, spec.migrations().timeout(), ctx -> {
+            Outputs said = target.preflight(ctx);
+            String schema = said.get("schema").orElse("unchecked");
+            Assessment after = before;
+            if ("breaking".equals(schema)) {
+                List<String> reasons = new java.util.ArrayList<>();
+                reasons.add("the preflight's schema diff drops or alters what the old release uses"
+                        + said.get("diff").filter(d -> !d.isBlank()).map(d -> ": " + d.strip().replace('\n', ';')).orElse(""));
+                reasons.addAll(before.reasons());
+                after = Assessment.decide(stage, MigrationClass.BREAKING, reasons, before.pending(), target.onlineUnsupported(stage));
+            } else if (!List.of("none", "expand", "unchecked").contains(schema)) {
+                ctx.log("the target's preflight said schema '" + schema + "', which Slipway does not know; keeping the static class");
+            }
+            if (after != before) {
+                ctx.log("preflight: " + after.why());
+            } else {
+                ctx.log("preflight: schema " + schema + "; " + before.why());
+            }
+            Map<String, String> out = new java.util.LinkedHashMap<>(said.values());
+            out.putAll(after.outputs().values());
+            out.put("schema", schema);
+            return new Outputs(out);
+        });
+    }
+
+    /** This run's strategy as journaled: the preflight's decision, else the classification's; stop-first before either. */
+    private Strategy strategy() {
+        return java.util.stream.Stream.of(StepName.PREFLIGHT, StepName.CLASSIFY)
+                .map(outputs::get).filter(java.util.Objects::nonNull)
+                .map(o -> o.get("strategy").flatMap(Strategy::fromId).filter(s -> s != Strategy.AUTO))
+                .flatMap(Optional::stream).findFirst().orElse(Strategy.STOP_FIRST);
+    }
+
+    /**
+     * Stop-first: stop-old → migrate → deploy → verify. Online: migrate → deploy → verify → stop-old, the old release
+     * serving until the new one is verified. Returns a warning when the run succeeded with something left to do.
+     */
+    private Optional<String> afterChange() {
+        boolean migrate = run.kind() == RunKind.DEPLOY && spec.migrations().enabled();
+        if (strategy() == Strategy.ONLINE) {
+            if (migrate) {
+                step(StepName.MIGRATE, spec.migrations().timeout(), target::migrate);
+            }
+            step(StepName.DEPLOY, spec.timeouts().deploy(), target::deploy);
+            step(StepName.VERIFY, spec.health().timeout(), target::verify);
+            try {
+                step(StepName.STOP_OLD, spec.timeouts().stop(), target::stopOld);
+            } catch (StepFailure f) {
+                // the new release is verified and serving: undoing it would cause the outage the online run avoided
+                return Optional.of("the new release " + run.commit() + " is verified and serving, but stopping the old one failed: "
+                        + f.getMessage() + ". Stop what is left of " + servedBefore().orElse("the old release")
+                        + " by hand (its instances carry " + previous.map(p -> "run key " + p.runKey()).orElse("an older run's key")
+                        + "); the next deploy does not stop it");
+            }
+            return Optional.empty();
+        }
         step(StepName.STOP_OLD, spec.timeouts().stop(), target::stopOld);
-        if (run.kind() == RunKind.DEPLOY && spec.migrations().enabled()) {
+        if (migrate) {
             step(StepName.MIGRATE, spec.migrations().timeout(), target::migrate);
         }
         step(StepName.DEPLOY, spec.timeouts().deploy(), target::deploy);
         step(StepName.VERIFY, spec.health().timeout(), target::verify);
+        return Optional.empty();
     }
 
     /** A rollback reuses the image that the release it goes back to was built with; a deploy builds (or reuses). */
@@ -246,10 +348,12 @@ final class RunExecution {
         if (recorder.cancel().leaseLost()) { // given up as the step failed: whoever holds the stage now compensates
             return leaseLost(recorder.cancel().exception().getMessage());
         }
-        if (view.get().state() != RunState.COMPENSATING) {
-            recorder.event(EventType.COMPENSATION_STARTED, null, "reason", reason);
-        }
         boolean restore = stage.snapshots().restoreOnFailure();
+        String why = reason;
+        if (view.get().state() != RunState.COMPENSATING) { // a resumed compensation's reason already says it
+            why = reason + onlineNote(restore);
+            recorder.event(EventType.COMPENSATION_STARTED, null, "reason", why);
+        }
         Outputs out;
         try {
             out = steps.run(StepName.COMPENSATE, false, spec.timeouts().compensate(), contexts, ctx -> target.compensate(ctx, restore));
@@ -270,8 +374,27 @@ final class RunExecution {
         }
         String back = "none".equals(restored) ? "nothing (nothing served the stage before this run)"
                 : previous.map(p -> "run " + p.runId() + " (" + p.commit() + ")").orElse(restored);
-        recorder.event(EventType.ROLLED_BACK, null, "reason", reason, "restored", back);
+        recorder.event(EventType.ROLLED_BACK, null, "reason", why, "restored", back);
         return RunState.ROLLED_BACK;
+    }
+
+    /**
+     * What an online run that failed before stop-old leaves behind, plainly: the old release never stopped, and its
+     * migrations (expand-only, or the run would not be online) stay applied unless the snapshot was restored.
+     */
+    private String onlineNote(boolean restored) {
+        List<JournalEvent> events = view.get().events();
+        java.util.function.Predicate<StepName> started = s -> events.stream()
+                .anyMatch(e -> e.type() == EventType.STEP_STARTED && s.id().equals(e.step()));
+        if (strategy() != Strategy.ONLINE || started.test(StepName.STOP_OLD)) {
+            return "";
+        }
+        String note = servedBefore().isPresent() ? "; the old release kept serving throughout" : "";
+        if (started.test(StepName.MIGRATE)) {
+            note += restored ? "; the database was restored from the run's snapshot"
+                    : "; the database keeps the expanded schema of " + run.commit() + " (migrations are not undone)";
+        }
+        return note;
     }
 
     /** What served the stage before this run: the journal's previous release, or whatever stop-old found running. */

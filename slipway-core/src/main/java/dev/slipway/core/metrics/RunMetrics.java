@@ -42,13 +42,17 @@ public final class RunMetrics {
         return out.toString();
     }
 
-    /** Time from stop-old starting to verify (or compensation) ending: when the stage could not serve the new code. */
+    /**
+     * Time from stop-old starting to verify (or compensation) ending: when the stage could not serve the new code; zero
+     * for an online run, which stops the old release after verifying the new one.
+     */
     static Optional<Duration> downtime(RunView v) {
         Optional<Instant> stop = v.events().stream().filter(e -> e.type() == EventType.STEP_STARTED && "stop-old".equals(e.step()))
                 .map(JournalEvent::at).findFirst();
         Optional<Instant> back = v.events().stream().filter(e -> e.type() == EventType.STEP_SUCCEEDED
                 && ("verify".equals(e.step()) || "compensate".equals(e.step()))).map(JournalEvent::at).reduce((a, b) -> b);
-        return stop.flatMap(s -> back.map(b -> Duration.between(s, b)));
+        // an online run stops the old release only after the new one is verified: nothing was down in between
+        return stop.flatMap(s -> back.map(b -> b.isBefore(s) ? Duration.ZERO : Duration.between(s, b)));
     }
 
     private static void gauge(StringBuilder out, String name, String help, String labels, Duration d) {

@@ -83,10 +83,12 @@ public interface StepContext {
 
     /**
      * How this run replaces the old release: {@link Strategy#ONLINE} or {@link Strategy#STOP_FIRST} (never AUTO), as the
-     * {@link StepName#CLASSIFY} step chose it; stop-first until that step has run.
+     * {@link StepName#CLASSIFY} step chose it, or as the {@link StepName#PREFLIGHT} step changed it (the engine adds
+     * {@code strategy} to the preflight's outputs); stop-first until classified, and for rollbacks.
      */
     default Strategy strategy() {
-        return outputsOf(StepName.CLASSIFY).flatMap(o -> o.get("strategy")).flatMap(Strategy::fromId)
+        return outputsOf(StepName.PREFLIGHT).flatMap(o -> o.get("strategy"))
+                .or(() -> outputsOf(StepName.CLASSIFY).flatMap(o -> o.get("strategy"))).flatMap(Strategy::fromId)
                 .filter(s -> s != Strategy.AUTO).orElse(Strategy.STOP_FIRST);
     }
 

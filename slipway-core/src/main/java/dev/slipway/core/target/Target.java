@@ -47,10 +47,11 @@ public interface Target {
     /**
      * Whether this target can serve the old and the new release of {@code stage} side by side and switch traffic
      * between them, which the online strategy needs. Empty when it can; otherwise why not (then {@code auto} picks
-     * stop-first and {@code strategy: online} fails before anything changes).
+     * stop-first and {@code strategy: online} fails before anything changes). A target opts in by overriding this:
+     * by default it cannot, so a target that never heard of the online order keeps the stop-first one.
      */
     default java.util.Optional<String> onlineUnsupported(dev.slipway.core.spec.StageSpec stage) {
-        return java.util.Optional.empty();
+        return java.util.Optional.of("the " + stage.target() + " target cannot serve two releases side by side");
     }
 
     /**

@@ -67,8 +67,11 @@ class EngineTest {
         RunView v = h.deploy("staging", "c1");
 
         assertThat(v.state()).isEqualTo(RunState.SUCCEEDED);
+        // a migration command without migrations.files is breaking (unknown): preflight, then the stop-first order
         assertThat(h.target.steps(v.run().id())).containsExactlyInAnyOrder(StepName.BUILD, StepName.SNAPSHOT,
-                StepName.STOP_OLD, StepName.MIGRATE, StepName.DEPLOY, StepName.VERIFY);
+                StepName.PREFLIGHT, StepName.STOP_OLD, StepName.MIGRATE, StepName.DEPLOY, StepName.VERIFY);
+        assertThat(v.step("classify").orElseThrow().outputs()).containsEntry("class", "breaking")
+                .containsEntry("strategy", "stop-first").containsEntry("reasons", Assessment.NO_FILES);
         assertThat(v.step("build").orElseThrow().outputs()).containsEntry("digest", "sha256:c1");
         assertThat(types(v)).startsWith(EventType.RUN_QUEUED, EventType.RUN_STARTED).endsWith(EventType.RUN_SUCCEEDED);
     }

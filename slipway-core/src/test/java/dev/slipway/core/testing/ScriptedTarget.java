@@ -38,6 +38,32 @@ public final class ScriptedTarget implements Target {
         claim.accept(ctx);
     }
 
+    private volatile java.util.Optional<String> onlineUnsupported = java.util.Optional.of("the scripted target was not told it can run online");
+    private final Map<StepName, dev.slipway.core.spec.Strategy> strategies = new ConcurrentHashMap<>();
+
+    /** Whether the target says it can serve two releases side by side (by default not, like {@link Target}'s default). */
+    public ScriptedTarget online(java.util.Optional<String> unsupported) {
+        this.onlineUnsupported = unsupported;
+        return this;
+    }
+
+    @Override
+    public java.util.Optional<String> onlineUnsupported(dev.slipway.core.spec.StageSpec stage) {
+        return onlineUnsupported;
+    }
+
+    /** The {@link StepContext#strategy()} the last call of {@code step} saw. */
+    public dev.slipway.core.spec.Strategy strategySeenBy(StepName step) {
+        return strategies.get(step);
+    }
+
+    /** Runs as scripted for {@link StepName#PREFLIGHT}; by default says the schema is unchecked. */
+    @Override
+    public Outputs preflight(StepContext ctx) {
+        Outputs out = call(StepName.PREFLIGHT, ctx);
+        return behaviour.containsKey(StepName.PREFLIGHT) ? out : Outputs.of("schema", "unchecked");
+    }
+
     public ScriptedTarget on(StepName step, Function<StepContext, Outputs> what) {
         behaviour.put(step, what);
         return this;
@@ -61,6 +87,7 @@ public final class ScriptedTarget implements Target {
 
     private Outputs call(StepName step, StepContext ctx) {
         long start = System.nanoTime();
+        strategies.put(step, ctx.strategy());
         try {
             Function<StepContext, Outputs> f = behaviour.get(step);
             return f == null ? Outputs.of(step.id(), "done-" + ctx.runId()) : f.apply(ctx);
