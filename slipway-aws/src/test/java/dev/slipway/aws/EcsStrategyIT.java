@@ -162,6 +162,22 @@ class EcsStrategyIT {
                 + world.listenerArn + " because no task of service hello in cluster slipway runs");
     }
 
+    @Test
+    void plan_saysWhatEachStrategyDoes() {
+        TestContext online = online(world.strategySpec(proxy.endpoint(), "20s", "online", world.listenerArn));
+        TestContext stopFirst = new TestContext(world.strategySpec(proxy.endpoint(), "20s", "stop-first", world.listenerArn),
+                Duration.ofSeconds(20));
+
+        String onlinePlan = String.join("\n", EcsWorld.target(online.spec(), new FakeImageEngine()).plan(online));
+        String stopFirstPlan = String.join("\n", EcsWorld.target(stopFirst.spec(), new FakeImageEngine()).plan(stopFirst));
+
+        assertThat(onlinePlan).contains("minimumHealthyPercent 100, maximumPercent 200", "stop-old: no scaling")
+                .doesNotContain("desiredCount 0", "CreateRule");
+        assertThat(stopFirstPlan).contains("desiredCount 0", "elasticloadbalancing:CreateRule there (path /*, fixed response 503",
+                "elasticloadbalancing:DeleteRule of this run's 503 rule");
+        assertThat(proxy.operations()).doesNotContain("UpdateService", "CreateRule", "ModifyTargetGroupAttributes");
+    }
+
     /** Every rollout but {@code keep}'s FAILED with no task running, as the deployment circuit breaker reports it. */
     private void failRolloutsOfAllBut(String keep) {
         proxy.rewrite("DescribeServices", (request, response) -> {
