@@ -1,5 +1,6 @@
 package dev.slipway.aws;
 
+import dev.slipway.core.spec.Strategy;
 import dev.slipway.core.target.Outputs;
 import dev.slipway.core.target.StepContext;
 import dev.slipway.core.target.StepName;
@@ -23,8 +24,12 @@ final class CompensateStep {
     private final Rollout rollout;
     private final ReleaseNames releases;
     private final RestoreSnapshotStep restore;
+    private final MaintenanceRule rule;
 
-    CompensateStep(EcsClient ecs, EcsService service, Rollout rollout, ReleaseNames releases, RestoreSnapshotStep restore) {
+    /** {@code rule} null when the stage names no listener. */
+    CompensateStep(EcsClient ecs, EcsService service, Rollout rollout, ReleaseNames releases, RestoreSnapshotStep restore,
+                   MaintenanceRule rule) {
+        this.rule = rule;
         this.ecs = ecs;
         this.service = service;
         this.rollout = rollout;
@@ -36,14 +41,28 @@ final class CompensateStep {
         stopMigration(ctx);
         Service s = service.describe();
         Optional<StoppedService> before = ctx.outputsOf(StepName.STOP_OLD).flatMap(StoppedService::fromOutputs)
+                .or(() -> ctx.outputsOf(StepName.DEPLOY).flatMap(StoppedService::fromOutputs)) // online: deploy recorded
                 .or(() -> StoppedService.fromTags(s.tags()));
         if (before.isEmpty()) {
-            return unchanged(ctx, s);
+            Outputs out = unchanged(ctx, s);
+            removeRule(ctx);
+            return out;
         }
         StoppedService b = before.get();
-        service.update(b.taskDefinition(), b.desiredCount());
-        ctx.log("bringing back " + b.taskDefinition() + " x" + b.desiredCount() + " on " + service.where());
-        rollout.await(ctx, b.taskDefinition(), b.desiredCount(), "restore of " + b.taskDefinition() + " on " + service.where());
+        if (ctx.strategy() == Strategy.ONLINE) {
+            service.rollingUpdate(s, b.taskDefinition(), b.desiredCount());
+            ctx.log("online: rolling " + service.where() + " back to " + b.taskDefinition() + " x" + b.desiredCount()
+                    + " (it was never scaled down)");
+        } else {
+            service.update(b.taskDefinition(), b.desiredCount());
+            ctx.log("bringing back " + b.taskDefinition() + " x" + b.desiredCount() + " on " + service.where());
+        }
+        try {
+            rollout.await(ctx, b.taskDefinition(), b.desiredCount(), "restore of " + b.taskDefinition() + " on " + service.where());
+        } catch (TargetException e) {
+            throw ruleAfterFailure(ctx, e);
+        }
+        removeRule(ctx);
         service.untag(s.serviceArn(), StoppedService.TAG_KEYS);
         if (restoreSnapshot) {
             restoreSnapshot(ctx); // after the service is back: a restore makes a new instance and takes minutes
@@ -89,6 +108,45 @@ final class CompensateStep {
                             .task(t.taskArn()).reason("Slipway: run " + ctx.runKey() + " is being rolled back")));
                     ctx.log("stopped migration task " + ServiceTasks.id(t.taskArn()));
                 });
+    }
+
+    private void removeRule(StepContext ctx) {
+        if (rule != null) {
+            rule.remove(ctx, ctx.runKey());
+        }
+    }
+
+    /**
+     * The restore did not complete. The 503 rule stays only while no task of the service runs (a 503 with a reason
+     * beats a 502/503 from an empty target group and keeps clients retrying); once any task runs it goes, since it
+     * would hide a release that serves. Either way the failure says which.
+     */
+    private TargetException ruleAfterFailure(StepContext ctx, TargetException e) {
+        if (rule == null) {
+            return e;
+        }
+        try {
+            Optional<String> arn = rule.find(ctx.runKey());
+            if (arn.isEmpty()) {
+                return e;
+            }
+            Service now = service.describe();
+            if (now.runningCount() > 0) {
+                rule.remove(ctx, ctx.runKey());
+                return rewrap(e, e.getMessage() + "\n  the 503 rule " + arn.get() + " was removed from listener "
+                        + rule.listener() + ": " + now.runningCount() + " task(s) run");
+            }
+            return rewrap(e, e.getMessage() + "\n  the 503 rule " + arn.get() + " stays on listener " + rule.listener()
+                    + " because no task of " + service.where() + " runs; a later compensation of this run removes it, "
+                    + "or delete it (aws elbv2 delete-rule --rule-arn " + arn.get() + ") once the service serves");
+        } catch (TargetException again) {
+            return rewrap(e, e.getMessage() + "\n  (could not check the 503 rule on listener " + rule.listener() + ": "
+                    + again.getMessage() + ")");
+        }
+    }
+
+    private static TargetException rewrap(TargetException e, String message) {
+        return e.isTransient() ? TargetException.transientFailure(message, e) : TargetException.permanent(message, e);
     }
 
     private void restoreSnapshot(StepContext ctx) {

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.DeploymentConfiguration;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.ServiceField;
@@ -49,6 +50,23 @@ final class EcsService {
         AwsCalls.call("UpdateService of " + where() + " to " + taskDefinition + " x" + desiredCount,
                 () -> ecs.updateService(b -> b.cluster(cluster).service(service).taskDefinition(taskDefinition)
                         .desiredCount(desiredCount)));
+    }
+
+    /** Online deploys and their compensation: ECS starts the new tasks before it stops old ones. */
+    static final int MIN_HEALTHY = 100;
+    static final int MAX_PERCENT = 200;
+
+    /**
+     * {@code UpdateService} with minimum healthy {@link #MIN_HEALTHY} % and maximum {@link #MAX_PERCENT} %: the count never
+     * drops while the revision changes. The rest of the service's deployment configuration ({@code current}'s: circuit
+     * breaker, alarms) is sent as it is; the service keeps these percentages afterwards.
+     */
+    void rollingUpdate(Service current, String taskDefinition, int desiredCount) {
+        DeploymentConfiguration config = (current.deploymentConfiguration() == null ? DeploymentConfiguration.builder()
+                : current.deploymentConfiguration().toBuilder()).minimumHealthyPercent(MIN_HEALTHY).maximumPercent(MAX_PERCENT).build();
+        AwsCalls.call("UpdateService of " + where() + " to " + taskDefinition + " x" + desiredCount + " (rolling)",
+                () -> ecs.updateService(b -> b.cluster(cluster).service(service).taskDefinition(taskDefinition)
+                        .desiredCount(desiredCount).deploymentConfiguration(config)));
     }
 
     void scale(int desiredCount) {

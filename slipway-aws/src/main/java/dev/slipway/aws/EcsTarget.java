@@ -37,13 +37,14 @@ final class EcsTarget implements Target {
         this.snapshot = new SnapshotStep(aws.rds(), snapshots, settings.poller());
         this.restoreSnapshot = new RestoreSnapshotStep(aws.rds(), snapshots, settings.poller());
         ReleaseNames releases = new ReleaseNames(aws.ecs());
-        this.stopOld = new StopOldStep(service, tasks, releases, settings.poller());
+        MaintenanceRule rule = settings.spec().listener() == null ? null : new MaintenanceRule(aws.elb(), settings.spec().listener());
+        this.stopOld = new StopOldStep(service, tasks, releases, settings.poller(), rule, new DrainDelay(aws.elb()));
         this.migrate = new MigrateStep(aws.ecs(), service, new LogTail(aws.logs()), settings,
                 registerTaskDefinition);
-        this.deploy = new DeployStep(service, rollout);
+        this.deploy = new DeployStep(service, rollout, stopOld);
         this.verify = new VerifyStep(service, rollout, new TargetHealth(aws.elb(), settings.poller()),
-                new HealthUrl(HealthUrl.http(healthClient()), settings.poller()), settings.spec().healthUrl());
-        this.compensate = new CompensateStep(aws.ecs(), service, rollout, releases, restoreSnapshot);
+                new HealthUrl(HealthUrl.http(healthClient()), settings.poller()), settings.spec().healthUrl(), rule);
+        this.compensate = new CompensateStep(aws.ecs(), service, rollout, releases, restoreSnapshot, rule);
         this.plan = new PlanStep(buildImage, snapshots, service, settings);
     }
 

@@ -1,5 +1,6 @@
 package dev.slipway.aws;
 
+import dev.slipway.core.spec.Strategy;
 import dev.slipway.core.target.StepContext;
 import dev.slipway.core.target.TargetException;
 import dev.slipway.images.ImageRefs;
@@ -39,13 +40,31 @@ final class PlanStep {
         lines.addAll(build(ctx));
         lines.add("snapshot: " + snapshot(ctx));
         Optional<Service> s = attempt(service::describe, lines);
+        Strategy strategy = strategy(ctx);
+        int count = s.map(x -> x.desiredCount() > 0 ? x.desiredCount() : ctx.stage().replicas()).orElse(ctx.stage().replicas());
+        if (strategy == Strategy.AUTO) {
+            lines.add("strategy: auto: classify decides per deploy; shown is stop-first, an online deploy scales nothing to 0 "
+                    + "(see docs/aws.md, \"Online and stop-first\")");
+        }
+        if (strategy == Strategy.ONLINE) {
+            lines.add("strategy: online: migrate, deploy, verify while the old tasks serve; stop-old last, nothing scaled to 0");
+            lines.add("migrate:  " + migrate(ctx));
+            lines.add("deploy:   ecs:DescribeServices, ecs:TagResource (record " + s.map(x -> Rollout.shortName(x.taskDefinition())
+                    + " x" + x.desiredCount()).orElse("what runs") + "), ecs:UpdateService to the new " + family(ctx)
+                    + " revision x" + count + " with minimumHealthyPercent " + EcsService.MIN_HEALTHY + ", maximumPercent "
+                    + EcsService.MAX_PERCENT + ", poll ecs:DescribeServices until its rollout is COMPLETED");
+            lines.addAll(verify(s, Strategy.ONLINE));
+            lines.add("stop-old: no scaling: poll ecs:ListTasks until no task of the previous revision runs (DescribeTasks of "
+                    + "tasks still stopping), ecs:DescribeTaskDefinition of it (its run key names the previous release)");
+            lines.add(onFailure(ctx, s, true));
+            return lines;
+        }
         lines.addAll(stopOld(s));
         lines.add("migrate:  " + migrate(ctx));
-        int count = s.map(x -> x.desiredCount() > 0 ? x.desiredCount() : ctx.stage().replicas()).orElse(ctx.stage().replicas());
         lines.add("deploy:   ecs:UpdateService to the new " + family(ctx) + " revision x" + count
                 + ", poll ecs:DescribeServices until its rollout is COMPLETED");
         lines.addAll(verify(s));
-        lines.add(onFailure(ctx, s));
+        lines.add(onFailure(ctx, s, false));
         return lines;
     }
 
@@ -148,6 +167,14 @@ final class PlanStep {
         s.flatMap(x -> StoppedService.fromTags(x.tags())).ifPresent(left -> lines.add(MORE + "note: the service carries "
                 + "the record of unfinished run " + left.runKey() + ": " + Rollout.shortName(left.taskDefinition()) + " x"
                 + left.desiredCount() + " is what this deploy treats as the previous version"));
+        String listener = settings.spec().listener();
+        if (listener != null) {
+            lines.add(MORE + "before the scale-down: elasticloadbalancing:DescribeRules and DescribeTags of listener " + listener
+                    + ", elasticloadbalancing:CreateRule there (path /*, fixed response 503 text/plain \"" + MaintenanceRule.BODY
+                    + "\", lowest free priority, tagged with the run key; a resumed run keeps its own); for each target group "
+                    + "of the service DescribeTargetGroupAttributes and, when its deregistration delay is over " + DrainDelay.SHORT
+                    + " s, AddTags (old value) and ModifyTargetGroupAttributes to " + DrainDelay.SHORT + " s, put back once no task runs");
+        }
         return lines;
     }
 
@@ -166,6 +193,10 @@ final class PlanStep {
 
     /** The verify checks, from the service as it is now (its load balancers) and ecs.health-url. */
     private List<String> verify(Optional<Service> s) {
+        return verify(s, Strategy.STOP_FIRST);
+    }
+
+    private List<String> verify(Optional<Service> s, Strategy strategy) {
         List<String> lines = new ArrayList<>();
         lines.add("verify:   ecs:DescribeServices (stable on the new revision)");
         List<String> groups = s.map(x -> x.loadBalancers().stream().map(LoadBalancer::targetGroupArn)
@@ -179,17 +210,34 @@ final class PlanStep {
                     + TargetHealth.name(arn) + " until its targets are healthy (draining ones ignored)"));
         }
         String url = settings.spec().healthUrl();
+        if (settings.spec().listener() != null && strategy != Strategy.ONLINE) {
+            lines.add(MORE + "after target health: elasticloadbalancing:DeleteRule of this run's 503 rule on the listener");
+        }
         lines.add(MORE + (url == null ? "(no ecs.health-url: no HTTP check)" : "GET " + url + " until it answers 2xx"));
         lines.add(MORE + "then ecs:UntagResource (drop the record); all within health.timeout");
         return lines;
     }
 
-    private String onFailure(StepContext ctx, Optional<Service> s) {
+    /** The run's strategy when classify has run, else the stage's setting ({@code auto} when it leaves it open). */
+    private static Strategy strategy(StepContext ctx) {
+        return ctx.outputsOf(dev.slipway.core.target.StepName.CLASSIFY).isPresent() ? ctx.strategy() : ctx.stage().strategy();
+    }
+
+    private String onFailure(StepContext ctx, Optional<Service> s, boolean online) {
+        if (online) {
+            return "on failure after deploy started: " + (ctx.spec().migrations().enabled() ? "StopTask of the migration "
+                    + "task if it still runs, " : "") + "ecs:UpdateService back to " + s.map(x -> Rollout.shortName(x.taskDefinition())
+                    + " x" + x.desiredCount()).orElse("what it runs now") + " with minimumHealthyPercent " + EcsService.MIN_HEALTHY
+                    + ", poll ecs:DescribeServices until that rollout completes, ecs:UntagResource"
+                    + (ctx.stage().snapshots().restoreOnFailure() ? ", then rds:RestoreDBInstanceFromDBSnapshot into a new instance" : "");
+        }
         String back = s.map(x -> Rollout.shortName(x.taskDefinition()) + " x" + x.desiredCount()
                 + (x.desiredCount() == 0 ? " (it runs no task now: nothing serves afterwards)" : "")).orElse("what it runs now");
         return "on failure after stop-old: " + (ctx.spec().migrations().enabled() ? "StopTask of the migration task if it "
                 + "still runs, " : "") + "ecs:UpdateService back to " + back + ", poll ecs:DescribeServices until that "
-                + "rollout completes, ecs:UntagResource" + (ctx.stage().snapshots().restoreOnFailure()
+                + "rollout completes" + (settings.spec().listener() == null ? "" : ", elasticloadbalancing:DeleteRule of "
+                + "the run's 503 rule (kept, and named in the failure, only if the restore fails and no task runs)")
+                + ", ecs:UntagResource" + (ctx.stage().snapshots().restoreOnFailure()
                 ? ", then rds:RestoreDBInstanceFromDBSnapshot into a new instance" : "");
     }
 

@@ -13,7 +13,8 @@ import software.amazon.awssdk.services.ecs.model.Service;
 /**
  * Checks, all within the step's deadline: the service is stable on the new revision (its rollout is COMPLETED and
  * every task runs); the targets of its load-balancer target groups are healthy; the optional {@code ecs.health-url}
- * answers 2xx. Then removes the stop-old record from the service's tags: from here on the run can no longer need it.
+ * answers 2xx. The 503 rule of a stop-first deploy ({@code ecs.listener}) goes once the tasks serve (after the target
+ * health check, before the URL, which usually goes through that listener). Then removes the stop-old record from the service's tags: from here on the run can no longer need it.
  * A failed check keeps the record, so compensation still knows what ran before.
  */
 final class VerifyStep {
@@ -22,8 +23,12 @@ final class VerifyStep {
     private final TargetHealth targetHealth;
     private final HealthUrl healthUrl;
     private final String url;
+    private final MaintenanceRule rule;
 
-    VerifyStep(EcsService service, Rollout rollout, TargetHealth targetHealth, HealthUrl healthUrl, String url) {
+    /** {@code rule} null when the stage names no listener. */
+    VerifyStep(EcsService service, Rollout rollout, TargetHealth targetHealth, HealthUrl healthUrl, String url,
+               MaintenanceRule rule) {
+        this.rule = rule;
         this.service = service;
         this.rollout = rollout;
         this.targetHealth = targetHealth;
@@ -46,6 +51,9 @@ final class VerifyStep {
             out.put("targetGroups", String.valueOf(seen.size()));
             out.put("targetsHealthy", String.valueOf(seen.stream().mapToLong(TargetHealth.Group::healthy).sum()));
             checks.add("target-health");
+        }
+        if (rule != null && rule.remove(ctx, ctx.runKey())) {
+            out.put("maintenanceRule", "removed");
         }
         if (url != null) {
             out.put("healthUrl", url.replaceFirst("[?#].*$", "")); // a query may carry a token: it is not journaled

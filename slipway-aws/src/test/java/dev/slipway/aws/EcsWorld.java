@@ -66,6 +66,8 @@ final class EcsWorld implements AutoCloseable {
     final String initialTaskDefinition;
     /** The service's load-balancer target group, or null when the stage has no load balancer. */
     final String targetGroupArn;
+    /** The load balancer's HTTP listener (forwarding to {@link #targetGroupArn}), or null without a load balancer. */
+    String listenerArn;
     private String subnet;
     private String secondSubnet;
     private String vpc;
@@ -103,7 +105,7 @@ final class EcsWorld implements AutoCloseable {
     }
 
     static EcsSpec ecsSpec(String endpoint) {
-        return new EcsSpec(REGION, CLUSTER, SERVICE, "task.json", "app", "hello", INSTANCE, null, endpoint, null, null);
+        return new EcsSpec(REGION, CLUSTER, SERVICE, "task.json", "app", "hello", INSTANCE, null, endpoint, null, null, null);
     }
 
     /** slipway.yml for a stage whose AWS endpoint is {@code endpoint}, with the given deploy timeout. */
@@ -127,6 +129,16 @@ final class EcsWorld implements AutoCloseable {
     /** With {@code ecs.registry} too (null for ECR). */
     static SlipwaySpec specOn(Path dir, String endpoint, String deployTimeout, String healthTimeout, String healthUrl,
                               String registry) {
+        return specOn(dir, endpoint, deployTimeout, healthTimeout, healthUrl, registry, null, null);
+    }
+
+    /** With the stage's {@code strategy} and {@code ecs.listener} too (null for the defaults). */
+    SlipwaySpec strategySpec(String endpoint, String deployTimeout, String strategy, String listener) {
+        return specOn(dir, endpoint, deployTimeout, "20s", null, null, strategy, listener);
+    }
+
+    static SlipwaySpec specOn(Path dir, String endpoint, String deployTimeout, String healthTimeout, String healthUrl,
+                              String registry, String strategy, String listener) {
         String yaml = """
                 app: hello
                 build:
@@ -159,7 +171,9 @@ final class EcsWorld implements AutoCloseable {
                       endpoint: %s
                 """.formatted(healthTimeout, deployTimeout, REGION, CLUSTER, SERVICE, INSTANCE, endpoint)
                 + (healthUrl == null ? "" : "      health-url: " + healthUrl + "\n")
-                + (registry == null ? "" : "      registry: " + registry + "\n");
+                + (registry == null ? "" : "      registry: " + registry + "\n")
+                + (listener == null ? "" : "      listener: " + listener + "\n")
+                + (strategy == null ? "" : "    strategy: " + strategy + "\n");
         return new SpecLoader(Set.of("ecs", "local")).parse(yaml, "slipway.yml", dir);
     }
 
@@ -287,8 +301,9 @@ final class EcsWorld implements AutoCloseable {
                 .loadBalancers().get(0).loadBalancerArn();
         String tg = admin.elb().createTargetGroup(b -> b.name(TARGET_GROUP).protocol(ProtocolEnum.HTTP).port(8080).vpcId(vpc)
                 .targetType(TargetTypeEnum.IP).healthCheckPath("/healthz")).targetGroups().get(0).targetGroupArn();
-        admin.elb().createListener(b -> b.loadBalancerArn(lb).protocol(ProtocolEnum.HTTP).port(80)
-                .defaultActions(Action.builder().type(ActionTypeEnum.FORWARD).targetGroupArn(tg).build()));
+        listenerArn = admin.elb().createListener(b -> b.loadBalancerArn(lb).protocol(ProtocolEnum.HTTP).port(80)
+                .defaultActions(Action.builder().type(ActionTypeEnum.FORWARD).targetGroupArn(tg).build()))
+                .listeners().get(0).listenerArn();
         admin.elb().registerTargets(b -> b.targetGroupArn(tg).targets(TARGET_IPS.stream()
                 .map(ip -> TargetDescription.builder().id(ip).port(8080).build()).toList()));
         return tg;

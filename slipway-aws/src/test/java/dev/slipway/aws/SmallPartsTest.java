@@ -64,6 +64,22 @@ class SmallPartsTest {
     }
 
     @Test
+    void ecsListener_anAlbListenerArn_isRead_anythingElseIsRefused() {
+        String arn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/hello/50dc6c495c0c9188/f2f7dc8efc522ab2";
+        assertThat(withListener(arn).stage("staging").orElseThrow().ecs().listener()).isEqualTo(arn);
+
+        String targetGroup = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/hello/50dc6c495c0c9188";
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> withListener(targetGroup))
+                .isInstanceOfSatisfying(dev.slipway.core.spec.SpecException.class, e -> assertThat(e.problems())
+                        .anySatisfy(p -> assertThat(p).contains("ecs.listener", "must be an application load balancer listener ARN")));
+    }
+
+    private static dev.slipway.core.spec.SlipwaySpec withListener(String arn) {
+        return new dev.slipway.core.spec.SpecLoader(java.util.Set.of("ecs")).parse(PollerTest.SPEC.replace(
+                "ecr-repository: r}", "ecr-repository: r, listener: '" + arn + "'}"), "slipway.yml", java.nio.file.Path.of("/p"));
+    }
+
+    @Test
     void provider_isFoundByServiceLoaderAsEcs() {
         assertThat(ServiceLoader.load(TargetProvider.class).stream().map(p -> p.get().type())).contains("ecs");
     }

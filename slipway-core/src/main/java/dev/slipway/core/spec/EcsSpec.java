@@ -21,9 +21,13 @@ import java.util.Set;
  */
 public record EcsSpec(String region, String cluster, String service, String taskDefinition, String container,
                       String ecrRepository, String rdsInstance, String roleArn, String endpoint, String registry,
-                      String healthUrl) {
+                      String healthUrl, String listener) {
+    /** {@code arn:PARTITION:elasticloadbalancing:REGION:ACCOUNT:listener/app/LB/ID/ID}: only ALB listeners take fixed responses. */
+    static final java.util.regex.Pattern LISTENER_ARN = java.util.regex.Pattern.compile(
+            "arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\\d{12}:listener/app/[A-Za-z0-9-]+/[0-9a-f]+/[0-9a-f]+");
+
     static final Set<String> KEYS = Set.of("region", "cluster", "service", "task-definition", "container",
-            "ecr-repository", "rds-instance", "role-arn", "endpoint", "registry", "health-url");
+            "ecr-repository", "rds-instance", "role-arn", "endpoint", "registry", "health-url", "listener");
 
     static EcsSpec read(Node n) {
         if (!n.present()) {
@@ -35,7 +39,7 @@ public record EcsSpec(String region, String cluster, String service, String task
                 n.string("service", null, true), n.string("task-definition", null, true),
                 n.string("container", "app", false), n.string("ecr-repository", null, true),
                 n.string("rds-instance", null, false), n.string("role-arn", null, false),
-                n.plainUrl("endpoint", false), n.plainUrl("registry", true), healthUrl(n));
+                n.plainUrl("endpoint", false), n.plainUrl("registry", true), healthUrl(n), listener(n));
     }
 
     private static String healthUrl(Node n) {
@@ -44,5 +48,15 @@ public record EcsSpec(String region, String cluster, String service, String task
             n.get("health-url").problem("must be an http(s) URL");
         }
         return url;
+    }
+
+    private static String listener(Node n) {
+        String arn = n.string("listener", null, false);
+        if (arn != null && !LISTENER_ARN.matcher(arn).matches()) {
+            n.get("listener").problem("must be an application load balancer listener ARN "
+                    + "(arn:aws:elasticloadbalancing:REGION:ACCOUNT:listener/app/NAME/ID/ID)");
+            return null;
+        }
+        return arn;
     }
 }
