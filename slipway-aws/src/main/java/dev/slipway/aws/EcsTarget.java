@@ -75,6 +75,12 @@ final class EcsTarget implements Target {
         return snapshot.run(ctx);
     }
 
+    /** A rolling UpdateService runs the old and the new revision side by side behind the service's load balancer. */
+    @Override
+    public java.util.Optional<String> onlineUnsupported(dev.slipway.core.spec.StageSpec stage) {
+        return java.util.Optional.empty();
+    }
+
     @Override
     public Outputs stopOld(StepContext ctx) {
         return stopOld.run(ctx);
