@@ -58,7 +58,7 @@ class PreflightIT {
 
     @Test
     void preflight_failingMigration_throwsWithItsOutputAndTheOldReleaseNeverStopped() throws Exception {
-        try (HelloStage stage = new HelloStage(docker, "it-pf-fail", 28181, 1, work)) {
+        try (HelloStage stage = new HelloStage(docker, "it-preflight-fail", 28181, 1, work)) {
             FixedContext ctx = upToPreflight(stage, "v3", "pf-broken");
             List<String> startedBefore = startTimes(stage);
             assertThat(startedBefore).hasSize(1);
@@ -79,7 +79,7 @@ class PreflightIT {
 
     @Test
     void preflight_newTableAndIndex_isExpand() throws Exception {
-        try (HelloStage stage = new HelloStage(docker, "it-pf-expand", 28183, 1, work)) {
+        try (HelloStage stage = new HelloStage(docker, "it-preflight-expand", 28183, 1, work)) {
             FixedContext ctx = upToPreflight(stage, "v2", "pf-expand");
 
             Outputs out = stage.target(ctx.spec).preflight(ctx);
@@ -93,7 +93,7 @@ class PreflightIT {
 
     @Test
     void preflight_dropColumn_isBreakingAndNamesTheColumn() throws Exception {
-        try (HelloStage stage = new HelloStage(docker, "it-pf-drop", 28185, 1, work)) {
+        try (HelloStage stage = new HelloStage(docker, "it-preflight-drop", 28185, 1, work)) {
             context("pf-drop", "V4__drop_name_length.sql", "alter table greetings drop column name_length;");
             FixedContext ctx = upToPreflight(stage, "pf-drop", "pf-drop");
 
