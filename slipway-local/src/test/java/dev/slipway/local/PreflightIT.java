@@ -105,6 +105,33 @@ class PreflightIT {
         }
     }
 
+    @Test
+    void preflight_interruptedDuringTheMigration_removesScratchDatabaseAndContainer() throws Exception {
+        try (HelloStage stage = new HelloStage(docker, "it-preflight-cancel", 28187, 1, work)) {
+            context("pf-slow", "V4__slow.sql", "select pg_sleep(120);");
+            FixedContext ctx = upToPreflight(stage, "pf-slow", "pf-slow");
+            java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread run = new Thread(() -> {
+                try {
+                    stage.target(ctx.spec).preflight(ctx);
+                } catch (Throwable t) {
+                    thrown.set(t);
+                }
+            });
+            run.start();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(1))
+                    .until(() -> ctx.log.stream().anyMatch(l -> l.startsWith("migrate: locations")));
+
+            run.interrupt();
+            run.join(60_000);
+
+            assertThat(run.isAlive()).isFalse();
+            assertThat(thrown.get()).isInstanceOf(TargetException.class).hasMessageContaining("interrupted");
+            assertThat(scratchDatabases(stage)).isEmpty();
+            assertThat(preflightContainers(stage)).isEmpty();
+        }
+    }
+
     /** Deploys v1, then builds {@code version} and snapshots the stage as a run for {@code commit} would. */
     private static FixedContext upToPreflight(HelloStage stage, String version, String commit) {
         RunView v1 = stage.deploy("v1", "pf-v1");
