@@ -132,6 +132,29 @@ class PreflightIT {
         }
     }
 
+    @Test
+    void preflight_leftoversOfThisAndAnotherRun_dropsOnlyItsOwnAndReportsTheOther() throws Exception {
+        try (HelloStage stage = new HelloStage(docker, "it-preflight-left", 28189, 1, work)) {
+            FixedContext ctx = upToPreflight(stage, "v2", "pf-left");
+            String own = PreflightStep.scratchName(stage.database, ctx.runKey());
+            String other = PreflightStep.scratchName(stage.database, RunKeys.next());
+            createDatabase(own); // an earlier attempt of this run that died before its clean-up
+            createDatabase(other); // a run of another Slipway, maybe still going
+            try {
+                stage.target(ctx.spec).preflight(ctx);
+
+                assertThat(scratchDatabases(stage)).containsExactly(other);
+                assertThat(ctx.log).anyMatch(l -> l.startsWith("preflight: scratch databases of other runs remain: " + other));
+            } finally {
+                try (Connection c = DriverManager.getConnection(ItEnv.jdbcUrl("postgres"), "postgres", "");
+                     java.sql.Statement s = c.createStatement()) {
+                    s.execute("DROP DATABASE IF EXISTS " + PgTools.quote(own) + " WITH (FORCE)");
+                    s.execute("DROP DATABASE IF EXISTS " + PgTools.quote(other) + " WITH (FORCE)");
+                }
+            }
+        }
+    }
+
     /** Deploys v1, then builds {@code version} and snapshots the stage as a run for {@code commit} would. */
     private static FixedContext upToPreflight(HelloStage stage, String version, String commit) {
         RunView v1 = stage.deploy("v1", "pf-v1");
@@ -160,6 +183,13 @@ class PreflightIT {
             }
         }
         Files.writeString(dir.resolve("migrations").resolve(file), sql);
+    }
+
+    private static void createDatabase(String name) throws SQLException {
+        try (Connection c = DriverManager.getConnection(ItEnv.jdbcUrl("postgres"), "postgres", "");
+             java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + PgTools.quote(name));
+        }
     }
 
     private static List<String> startTimes(HelloStage stage) {
