@@ -93,9 +93,14 @@ final class PreflightStep {
             pg.dropDatabase(stage, name); // an earlier attempt of this run that died before its clean-up
             pg.createDatabase(stage, name);
         } catch (SQLException e) {
-            throw TargetException.permanent("cannot create scratch database " + name + " for the preflight on "
-                    + stage.describe() + ": " + stage.scrub(e.getMessage()) + "; nothing was stopped. Grant the database user"
-                    + " CREATEDB, or set stages." + ctx.stage().name() + ".preflight: false", e);
+            String advice = "42501".equals(e.getSQLState()) ? "Grant the database user CREATEDB, or set stages."
+                    + ctx.stage().name() + ".preflight: false" : "Set stages." + ctx.stage().name() + ".preflight: false to skip it";
+            String msg = "cannot create scratch database " + name + " for the preflight on " + stage.describe() + ": "
+                    + stage.scrub(e.getMessage()) + "; nothing was stopped. " + advice;
+            if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
+                throw TargetException.transientFailure(msg, e);
+            }
+            throw TargetException.permanent(msg, e);
         }
     }
 
