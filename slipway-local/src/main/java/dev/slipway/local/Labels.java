@@ -26,6 +26,8 @@ final class Labels {
     static final String PORT = "slipway.port";
     static final String SERVER = "server";
     static final String MIGRATE = "migrate";
+    /** The migration container the preflight runs against a scratch database; removed when the preflight ends. */
+    static final String PREFLIGHT = "preflight";
 
     /**
      * Run keys oldest first. Keys are time-ordered; legacy keys ({@code <run>.<journal key>}, or a bare run number on

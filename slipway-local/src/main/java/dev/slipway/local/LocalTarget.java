@@ -46,6 +46,11 @@ final class LocalTarget implements Target {
     }
 
     @Override
+    public Outputs preflight(StepContext ctx) {
+        return new PreflightStep(containers.get(), pg).run(ctx);
+    }
+
+    @Override
     public Outputs stopOld(StepContext ctx) {
         return new StopOldStep(containers.get(), pool).run(ctx);
     }

@@ -10,14 +10,34 @@ import java.util.Map;
 
 /**
  * Runs the migration command in a one-off container of the NEW image with the stage's environment, streaming its
- * output into the run log. A non-zero exit or the timeout fails the step with the tail of that output.
+ * output into the run log. A non-zero exit or the timeout fails the step with the tail of that output. The preflight
+ * runs the same container against a scratch database through {@link Purpose}.
  */
 final class MigrateStep {
     private static final int TAIL = 25;
     private final Containers containers;
+    private final Purpose purpose;
+
+    /**
+     * What the container is for: its role label and name suffix, environment variables that replace the app's, and
+     * what a failure message says about the database afterwards.
+     */
+    record Purpose(String role, String suffix, Map<String, String> envOverrides, String afterFailure) {
+        Purpose {
+            envOverrides = Map.copyOf(envOverrides);
+        }
+
+        static final Purpose MIGRATE = new Purpose(Labels.MIGRATE, "migrate", Map.of(),
+                "the database keeps what the migration tool committed");
+    }
 
     MigrateStep(Containers containers) {
+        this(containers, Purpose.MIGRATE);
+    }
+
+    MigrateStep(Containers containers, Purpose purpose) {
         this.containers = containers;
+        this.purpose = purpose;
     }
 
     Outputs run(StepContext ctx) {
@@ -34,7 +54,7 @@ final class MigrateStep {
         }
         if (exit == null || exit != 0) {
             throw TargetException.permanent("migration `" + shown + "` exited with code " + exit + " in container "
-                    + box.name() + "; the database keeps what the migration tool committed" + Tail.describe(tail.lines()));
+                    + box.name() + "; " + purpose.afterFailure() + Tail.describe(tail.lines()));
         }
         long ms = Duration.between(start, ctx.clock().instant()).toMillis();
         ctx.log("migration finished in " + ms + " ms");
@@ -77,14 +97,15 @@ final class MigrateStep {
     }
 
     private Containers.Box existingOrCreate(StepContext ctx, List<String> command) {
-        List<Containers.Box> found = containers.list(Labels.run(ctx, Labels.MIGRATE, ctx.runKey()));
+        List<Containers.Box> found = containers.list(Labels.run(ctx, purpose.role(), ctx.runKey()));
         if (!found.isEmpty()) {
             return containers.inspect(found.get(0).id());
         }
         Map<String, String> env = new java.util.LinkedHashMap<>(ctx.appEnvironment());
-        Containers.Spec spec = new Containers.Spec(Labels.name(ctx, ctx.runKey(), "migrate"), LocalSettings.newImage(ctx),
+        env.putAll(purpose.envOverrides());
+        Containers.Spec spec = new Containers.Spec(Labels.name(ctx, ctx.runKey(), purpose.suffix()), LocalSettings.newImage(ctx),
                 command.subList(0, 1), command.subList(1, command.size()), env,
-                Labels.of(ctx, Labels.MIGRATE, ctx.runId(), ctx.runKey(), ctx.commit()), LocalSettings.local(ctx).network(), 0, 0);
+                Labels.of(ctx, purpose.role(), ctx.runId(), ctx.runKey(), ctx.commit()), LocalSettings.local(ctx).network(), 0, 0);
         return containers.inspect(containers.create(spec));
     }
 }

@@ -67,6 +67,18 @@ record PgConnection(String jdbcUrl, String hosts, String database, Map<String, S
         return new PgConnection(jdbcUrl, rest.substring(0, slash), decode(rest.substring(slash + 1)), params, u, p);
     }
 
+    /**
+     * The same server, credentials and parameters, database {@code name}: the JDBC URL keeps everything as configured
+     * but the path.
+     */
+    PgConnection withDatabase(String name) {
+        String rest = jdbcUrl.substring(PREFIX.length());
+        int q = rest.indexOf('?');
+        String query = q < 0 ? "" : rest.substring(q);
+        String url = PREFIX + hosts + "/" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20") + query;
+        return new PgConnection(url, hosts, name, params, user, password);
+    }
+
     /** The libpq connection URI for {@code --dbname}, without credentials. */
     String libpqUri() {
         StringBuilder uri = new StringBuilder("postgresql://").append(hosts).append('/')

@@ -36,16 +36,7 @@ final class PgTools {
 
     /** Fails unless the database accepts a connection; "connection refused" and the like are transient. */
     void checkReachable(PgConnection db) {
-        Properties props = new Properties();
-        if (db.user() != null) {
-            props.setProperty("user", db.user());
-        }
-        if (db.password() != null) {
-            props.setProperty("password", db.password());
-        }
-        props.setProperty("connectTimeout", "5");
-        props.setProperty("socketTimeout", "10");
-        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), props)) {
+        try (Connection c = connect(db)) {
             c.isValid(5);
         } catch (SQLException e) {
             String msg = "database " + db.describe() + " cannot be reached: " + db.scrub(e.getMessage())
@@ -55,6 +46,55 @@ final class PgTools {
             }
             throw TargetException.permanent(msg, e);
         }
+    }
+
+    /** A JDBC connection to {@code db} with short connect and socket timeouts. */
+    Connection connect(PgConnection db) throws SQLException {
+        Properties props = new Properties();
+        if (db.user() != null) {
+            props.setProperty("user", db.user());
+        }
+        if (db.password() != null) {
+            props.setProperty("password", db.password());
+        }
+        props.setProperty("connectTimeout", "5");
+        props.setProperty("socketTimeout", "60");
+        return DriverManager.getConnection(db.jdbcUrl(), props);
+    }
+
+    /** Creates database {@code name} on the server of {@code admin}, connected as its user. */
+    void createDatabase(PgConnection admin, String name) throws SQLException {
+        try (Connection c = connect(admin); java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + quote(name));
+        }
+    }
+
+    /** Drops database {@code name} on the server of {@code admin} if it exists, ending the sessions still on it. */
+    void dropDatabase(PgConnection admin, String name) throws SQLException {
+        try (Connection c = connect(admin); java.sql.Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + quote(name) + " WITH (FORCE)");
+        }
+    }
+
+    /** The names of the databases on the server of {@code admin} that start with {@code prefix}. */
+    List<String> databasesStartingWith(PgConnection admin, String prefix) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = connect(admin);
+             java.sql.PreparedStatement s = c.prepareStatement(
+                     "SELECT datname FROM pg_database WHERE left(datname, length(?)) = ? ORDER BY datname")) {
+            s.setString(1, prefix);
+            s.setString(2, prefix);
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    static String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 
     /** {@code pg_dump -Fc} of {@code db} into {@code file}. */
@@ -68,6 +108,12 @@ final class PgTools {
         run(List.of(tool("pg_restore"), "--clean", "--if-exists", "--single-transaction", "--no-owner", "--no-password",
                 "--exit-on-error", "--dbname=" + db.libpqUri(), file.toString()), db, "pg_restore into " + db.describe(),
                 deadline, log);
+    }
+
+    /** {@code pg_restore --single-transaction --no-owner --no-acl} of {@code file} into the empty database {@code db}. */
+    void restoreFresh(PgConnection db, Path file, Instant deadline, Consumer<String> log) {
+        run(List.of(tool("pg_restore"), "--single-transaction", "--no-owner", "--no-acl", "--no-password", "--exit-on-error",
+                "--dbname=" + db.libpqUri(), file.toString()), db, "pg_restore into " + db.describe(), deadline, log);
     }
 
     private void run(List<String> argv, PgConnection db, String what, Instant deadline, Consumer<String> log) {

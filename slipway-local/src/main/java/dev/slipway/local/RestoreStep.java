@@ -18,6 +18,23 @@ final class RestoreStep {
             throw TargetException.permanent("stage " + ctx.stage().name() + " has no database to restore into");
         }
         SnapshotStore store = new SnapshotStore(LocalSettings.snapshotDir(ctx));
+        SnapshotStore.Meta meta = intact(ctx, store, id);
+        PgConnection db = SnapshotStep.connection(ctx);
+        pg.checkReachable(db);
+        ctx.log("restoring snapshot " + id + " (run " + meta.runId() + ", " + meta.commit() + ", taken " + meta.createdAt()
+                + ") into " + db.describe());
+        pg.restore(db, store.dumpFile(id), deadline, ctx::log);
+        ctx.log("restored snapshot " + id);
+    }
+
+    /** Restores snapshot {@code id}, checked intact, into {@code empty}, a database just created (the preflight's scratch). */
+    void intoEmpty(StepContext ctx, String id, PgConnection empty, Instant deadline) {
+        SnapshotStore store = new SnapshotStore(LocalSettings.snapshotDir(ctx));
+        intact(ctx, store, id);
+        pg.restoreFresh(empty, store.dumpFile(id), deadline, ctx::log);
+    }
+
+    private static SnapshotStore.Meta intact(StepContext ctx, SnapshotStore store, String id) {
         SnapshotStore.Meta meta = store.find(id).orElseThrow(() -> TargetException.permanent("no snapshot '" + id
                 + "' of stage " + ctx.stage().name() + " in " + store.dir() + "; `slipway snapshots list "
                 + ctx.stage().name() + "` shows the ones there are"));
@@ -29,11 +46,6 @@ final class RestoreStep {
         } catch (IOException e) {
             throw TargetException.permanent("cannot read snapshot " + store.dumpFile(id) + ": " + e.getMessage(), e);
         }
-        PgConnection db = SnapshotStep.connection(ctx);
-        pg.checkReachable(db);
-        ctx.log("restoring snapshot " + id + " (run " + meta.runId() + ", " + meta.commit() + ", taken " + meta.createdAt()
-                + ") into " + db.describe());
-        pg.restore(db, store.dumpFile(id), deadline, ctx::log);
-        ctx.log("restored snapshot " + id);
+        return meta;
     }
 }

@@ -144,6 +144,12 @@ final class FixedContext implements StepContext {
         out.put("APP_VERSION", commit);
         if (stage.database() != null) {
             out.put("DATABASE_URL", resolve(stage.database().url(), "url"));
+            if (stage.database().user() != null) {
+                out.put("DATABASE_USER", resolve(stage.database().user(), "user"));
+            }
+            if (stage.database().password() != null) {
+                out.put("DATABASE_PASSWORD", resolve(stage.database().password(), "password"));
+            }
         }
         stage.environment().forEach((k, v) -> out.put(k, resolve(v, k)));
         return out;

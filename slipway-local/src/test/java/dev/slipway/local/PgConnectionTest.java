@@ -40,4 +40,16 @@ class PgConnectionTest {
         assertThat(c.scrub("FATAL: bad password Pw-9f3k for jdbc:postgresql://app:Pw-9f3k@db/shop"))
                 .isEqualTo("FATAL: bad password **** for jdbc:postgresql://app:****@db/shop");
     }
+
+    @Test
+    void withDatabase_urlWithQuery_replacesOnlyTheDatabase() {
+        PgConnection db = PgConnection.parse("jdbc:postgresql://db:5432/shop?sslmode=require&password=pw", "app", null);
+
+        PgConnection scratch = db.withDatabase("shop_pf_01jb");
+
+        assertThat(scratch.jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/shop_pf_01jb?sslmode=require&password=pw");
+        assertThat(scratch.libpqUri()).isEqualTo("postgresql://db:5432/shop_pf_01jb?sslmode=require");
+        assertThat(scratch.user()).isEqualTo("app");
+        assertThat(scratch.password()).isEqualTo("pw");
+    }
 }
