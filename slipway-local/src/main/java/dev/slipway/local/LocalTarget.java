@@ -47,6 +47,13 @@ final class LocalTarget implements Target {
 
     @Override
     public Outputs preflight(StepContext ctx) {
+        // opt-in for now: on by default it would catch every failing migration before stop-old, which the demo's
+        // story, the chaos suite and the rollback tests have not been reworked for yet
+        if (!Boolean.TRUE.equals(ctx.stage().preflight())) {
+            ctx.log("no preflight: the local target runs the migrations on a scratch copy first only when the stage"
+                    + " says preflight: true");
+            return Outputs.of("schema", "unchecked");
+        }
         return new PreflightStep(containers.get(), pg).run(ctx);
     }
 

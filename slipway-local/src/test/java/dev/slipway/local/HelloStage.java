@@ -41,6 +41,8 @@ final class HelloStage implements AutoCloseable {
     final String database;
     final int port;
     final int replicas;
+    /** Whether the stage says {@code preflight: true} (the local target runs no preflight otherwise). */
+    boolean preflight;
     final Path work;
     final DockerClient docker;
     /** The journal deploys use now; {@link #useJournal} switches to another. */
@@ -126,10 +128,11 @@ final class HelloStage implements AutoCloseable {
                     redis: {url: "redis://127.0.0.1:%d/0"}
                     snapshots: {keep: 3}
                     local: {port: %d, stop-grace: 5s, snapshot-dir: "%s"}
+                    preflight: %s
                     environment:
                       GREETING: hi
                 %s""".formatted(APP, version, ItEnv.JRE_IMAGE, healthTimeout.toSeconds(), stage, stage, replicas,
-                databaseUrl, ItEnv.REDIS_PORT, port, snapshotDir(), env);
+                databaseUrl, ItEnv.REDIS_PORT, port, snapshotDir(), preflight, env);
     }
 
     SlipwaySpec spec(String version, Map<String, String> environment, Duration healthTimeout, String databaseUrl) {
