@@ -88,6 +88,30 @@ class ProxyIT {
     }
 
     @Test
+    void online_failsAfterTheSwitch_compensationSwitchesBackToTheOldReleaseUnderLoadWithoutAFailedRequest() throws Exception {
+        try (HelloStage stage = proxied("it-px-undo", 28330, 1)) {
+            RunView first = stage.deploy("v1", "c1");
+            assertThat(first.state()).as(stage.transcript(first)).isEqualTo(RunState.SUCCEEDED);
+            FixedContext ctx = run(stage, "v2", "c2", "online");
+            Target target = stage.target(ctx.spec);
+            for (StepName step : List.of(StepName.BUILD, StepName.MIGRATE, StepName.DEPLOY, StepName.VERIFY)) {
+                step(ctx, target, step);
+            }
+            assertThat(get(stage.port).body()).contains("\"c2\"");
+            Load load = new Load(stage.port);
+            load.waitFor(5);
+
+            Outputs back = target.compensate(ctx.at(StepName.COMPENSATE), false); // as after a failed stop-old
+            load.waitFor(5);
+
+            assertThat(load.stop()).as(ctx.log.toString()).isEmpty();
+            assertThat(back.get("restored")).contains(first.run().key());
+            assertThat(load.versions.get(load.versions.size() - 1)).isEqualTo("c1");
+            assertThat(stage.containers()).containsExactly("hello-it-it-px-undo-1-0 running");
+        }
+    }
+
+    @Test
     void stopFirst_requestDuringTheGap_isHeldAndAnsweredByTheNewRelease() throws Exception {
         try (HelloStage stage = proxied("it-px-gap", 28310, 1)) {
             RunView first = stage.deploy("v1", "c1");
