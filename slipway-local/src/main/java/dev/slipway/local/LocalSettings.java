@@ -29,7 +29,21 @@ final class LocalSettings {
         return "host".equals(local(ctx).network());
     }
 
-    /** The host port of replica {@code i}: {@code local.port + i}. */
+    /** Whether a reverse proxy owns the stage's port ({@code local.proxy}); the replicas then listen on internal ports. */
+    static boolean proxied(StepContext ctx) {
+        return local(ctx).proxied();
+    }
+
+    /** A port nothing on 127.0.0.1 listens on now, for a replica behind the proxy (the kernel's pick). */
+    static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw dev.slipway.core.target.TargetException.transientFailure("cannot find a free port for a replica: " + e.getMessage(), e);
+        }
+    }
+
+    /** The host port of replica {@code i} without a proxy: {@code local.port + i}. */
     static int hostPort(StepContext ctx, int replica) {
         return local(ctx).port() + replica;
     }

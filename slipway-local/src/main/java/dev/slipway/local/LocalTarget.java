@@ -58,6 +58,17 @@ final class LocalTarget implements Target {
     }
 
     @Override
+    public java.util.Optional<String> onlineUnsupported(dev.slipway.core.spec.StageSpec stage) {
+        dev.slipway.core.spec.LocalSpec local = stage.local();
+        if (local != null && local.proxied()) {
+            return java.util.Optional.empty();
+        }
+        int port = local == null ? 0 : local.port();
+        return java.util.Optional.of("with local.proxy: none the old and new replicas cannot share port " + port
+                + "; set local.proxy: caddy");
+    }
+
+    @Override
     public Outputs stopOld(StepContext ctx) {
         return new StopOldStep(containers.get(), pool).run(ctx);
     }

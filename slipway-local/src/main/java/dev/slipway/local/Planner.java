@@ -35,8 +35,18 @@ final class Planner {
         lines.add(spec.migrations().enabled() ? "migrate: `" + String.join(" ", spec.migrations().command())
                 + "` in a one-off container of the new image (timeout " + spec.migrations().timeout().toSeconds() + " s)"
                 : "migrate: none (no migrations.command)");
-        lines.add("deploy: start " + stage.replicas() + " replica(s) on " + ports(ctx) + ", network " + local.network());
-        lines.add("verify: GET " + LocalSettings.healthUrl(ctx, local.port()) + (stage.replicas() > 1 ? " (and the other ports)" : "")
+        if (local.proxied()) {
+            lines.add("proxy: caddy owns port " + local.port() + " (admin and metrics on 127.0.0.1:" + local.proxyAdmin()
+                    + "), started if it is not running; requests wait up to " + CaddyProxy.hold(ctx).toSeconds()
+                    + " s for a release; its files are in " + CaddyProxy.dir(ctx));
+            lines.add("deploy: start " + stage.replicas() + " replica(s) on free internal ports, network " + local.network()
+                    + (ctx.strategy() == dev.slipway.core.spec.Strategy.ONLINE ? ", beside the old release" : ""));
+        } else {
+            lines.add("deploy: start " + stage.replicas() + " replica(s) on " + ports(ctx) + ", network " + local.network());
+        }
+        lines.add(local.proxied() ? "verify: GET " + spec.health().path() + " on each new replica's port until 2xx, at most "
+                + spec.health().timeout().toSeconds() + " s, then switch the proxy to the new replicas"
+                : "verify: GET " + LocalSettings.healthUrl(ctx, local.port()) + (stage.replicas() > 1 ? " (and the other ports)" : "")
                 + " until 2xx, at most " + spec.health().timeout().toSeconds() + " s");
         lines.add("on failure: remove the new containers" + (stage.snapshots().restoreOnFailure() ? ", restore the snapshot" : "")
                 + ", start the previous release again and wait for its health");

@@ -137,21 +137,11 @@ final class FixedContext implements StepContext {
         return value.resolve(env::get, path);
     }
 
+    /** What the engine gives the app ({@link dev.slipway.core.spec.AppEnvironment}), resolved against {@link #env}. */
     @Override
     public Map<String, String> appEnvironment() {
         Map<String, String> out = new LinkedHashMap<>();
-        out.put("STAGE", stage.name());
-        out.put("APP_VERSION", commit);
-        if (stage.database() != null) {
-            out.put("DATABASE_URL", resolve(stage.database().url(), "url"));
-            if (stage.database().user() != null) {
-                out.put("DATABASE_USER", resolve(stage.database().user(), "user"));
-            }
-            if (stage.database().password() != null) {
-                out.put("DATABASE_PASSWORD", resolve(stage.database().password(), "password"));
-            }
-        }
-        stage.environment().forEach((k, v) -> out.put(k, resolve(v, k)));
+        dev.slipway.core.spec.AppEnvironment.of(spec, stage, commit).forEach((k, v) -> out.put(k, resolve(v.value(), v.path())));
         return out;
     }
 

@@ -49,6 +49,8 @@ final class HelloStage implements AutoCloseable {
     Journal journal;
     private Path journalFile;
     private final List<AutoCloseable> opened = new ArrayList<>();
+    /** Whether the stage has {@code local.proxy: caddy} (admin port {@code port + 500}); set before making specs. */
+    boolean proxy;
 
     HelloStage(DockerClient docker, String stage, int port, int replicas, Path work) {
         this.docker = docker;
@@ -59,6 +61,7 @@ final class HelloStage implements AutoCloseable {
         this.work = work;
         ItEnv.freshDatabase(database);
         removeContainers(); // a test run that was killed leaves its stage's containers; the stage starts empty
+        stopProxy();
         prepareContexts();
         useJournal(work.resolve("state.db"));
     }
@@ -127,12 +130,12 @@ final class HelloStage implements AutoCloseable {
                     database: {url: "%s", user: postgres}
                     redis: {url: "redis://127.0.0.1:%d/0"}
                     snapshots: {keep: 3}
-                    local: {port: %d, stop-grace: 5s, snapshot-dir: "%s"}
+                    local: {port: %d, stop-grace: 5s, snapshot-dir: "%s"%s}
                     preflight: %s
                     environment:
                       GREETING: hi
                 %s""".formatted(APP, version, ItEnv.JRE_IMAGE, healthTimeout.toSeconds(), stage, stage, replicas,
-                databaseUrl, ItEnv.REDIS_PORT, port, snapshotDir(), preflight, env);
+                databaseUrl, ItEnv.REDIS_PORT, port, snapshotDir(), proxy ? ", proxy: caddy" : "", preflight, env);
     }
 
     SlipwaySpec spec(String version, Map<String, String> environment, Duration healthTimeout, String databaseUrl) {
@@ -225,6 +228,31 @@ final class HelloStage implements AutoCloseable {
     public void close() {
         closeJournals();
         removeContainers();
+        stopProxy();
+    }
+
+    /** Where the stage's proxy keeps its files: {@code .slipway/proxy/<stage>} beside the specs' base directory. */
+    Path proxyDir() {
+        return CONTEXTS.resolve(".slipway/proxy").resolve(stage);
+    }
+
+    /** Stops the stage's proxy, if its pid file names a live caddy (started by this or a killed earlier test run). */
+    void stopProxy() {
+        Path pid = proxyDir().resolve("caddy.pid");
+        try {
+            if (!Files.exists(pid) || Files.readString(pid).isBlank()) {
+                return;
+            }
+            java.util.Optional<ProcessHandle> p = ProcessHandle.of(Long.parseLong(Files.readString(pid).strip()))
+                    .filter(h -> h.info().command().orElse("").endsWith("caddy"));
+            if (p.isPresent()) {
+                p.get().destroy();
+                p.get().onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            Files.deleteIfExists(pid); // caddy removes it when it exits
+        } catch (Exception e) {
+            throw new IllegalStateException("stopping the proxy of " + stage, e);
+        }
     }
 
     /** Engines first (they use the journals), newest first. */

@@ -12,6 +12,11 @@ final class Specs {
     }
 
     static SlipwaySpec local(String network, int replicas) {
+        return local(network, replicas, "");
+    }
+
+    /** Like {@link #local(String, int)} with {@code extra} (", proxy: caddy", say) appended to the stage's local mapping. */
+    static SlipwaySpec local(String network, int replicas, String extra) {
         return new SpecLoader(Set.of("local")).parse("""
                 app: hello
                 build: {context: app, dockerfile: Containerfile}
@@ -25,8 +30,8 @@ final class Specs {
                     database: {url: "jdbc:postgresql://127.0.0.1:55432/hello", user: app, password: "${env:DB_PASSWORD}"}
                     environment: {GREETING: hi}
                     snapshots: {keep: 2}
-                    local: {port: 19000, network: %s, stop-grace: 7s}
-                """.formatted(replicas, network), "test.yml", Path.of("/project"));
+                    local: {port: 19000, network: %s, stop-grace: 7s%s}
+                """.formatted(replicas, network, extra), "test.yml", Path.of("/project"));
     }
 
     static Map<String, String> labels(long run, String role, int replica) {
