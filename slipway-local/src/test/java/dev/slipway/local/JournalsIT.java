@@ -2,43 +2,19 @@ package dev.slipway.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.dockerjava.api.DockerClient;
 import dev.slipway.core.journal.RunState;
 import dev.slipway.core.journal.RunView;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A stage deployed by one journal and then by another: a lost journal's stage is taken over and deployed for real
  * (new snapshot, migration run), while a second journal that still exists is refused before anything changes.
  * Ports 28220-28239.
  */
-class JournalsIT {
-    private static DockerClient docker;
-
-    @TempDir
-    Path work;
-
-    @BeforeEach
-    void connect() {
-        if (docker == null) {
-            docker = ItEnv.docker();
-        }
-    }
-
-    @AfterAll
-    static void close() throws IOException {
-        if (docker != null) {
-            docker.close();
-        }
-    }
-
+class JournalsIT extends EngineIt {
     @Test
     void deploy_journalDeletedThenSameCommitAgain_takesANewSnapshotAndRunsTheMigration() {
         try (HelloStage stage = new HelloStage(docker, "it-lost", 28220, 1, work)) {

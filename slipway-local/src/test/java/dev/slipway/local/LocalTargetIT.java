@@ -3,7 +3,6 @@ package dev.slipway.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.github.dockerjava.api.DockerClient;
 import dev.slipway.core.journal.RunState;
 import dev.slipway.core.journal.RunView;
 import dev.slipway.core.spec.SlipwaySpec;
@@ -24,36 +23,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End-to-end: the real engine drives the local target against podman/Docker, PostgreSQL, Redis and the example app
  * (see {@link ItEnv} for what must be running). Each test has its own stage, database and ports 28100-28199.
  */
-class LocalTargetIT {
-    private static DockerClient docker;
-
-    @TempDir
-    Path work;
-
-    /** Per test rather than @BeforeAll, so that a missing environment shows as skipped tests with the reason. */
-    @BeforeEach
-    void connect() {
-        if (docker == null) {
-            docker = ItEnv.docker();
-        }
-    }
-
-    @AfterAll
-    static void close() throws IOException {
-        if (docker != null) {
-            docker.close();
-        }
-    }
-
+class LocalTargetIT extends EngineIt {
     @Test
     void deploy_twoHealthyReleases_newReplicasServeAndOldContainersAreRemoved() {
         try (HelloStage stage = new HelloStage(docker, "it-happy", 28110, 2, work)) {

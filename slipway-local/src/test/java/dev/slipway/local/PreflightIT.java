@@ -3,7 +3,6 @@ package dev.slipway.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.github.dockerjava.api.DockerClient;
 import dev.slipway.core.journal.RunKeys;
 import dev.slipway.core.journal.RunState;
 import dev.slipway.core.journal.RunView;
@@ -25,37 +24,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The local target's preflight against podman/Docker and PostgreSQL: v1 of the example app is deployed by the engine,
  * then the target alone builds, snapshots and preflights a next version, as the engine does before it stops anything.
  * Ports 28181-28185.
  */
-class PreflightIT {
+class PreflightIT extends EngineIt {
     private static final Path CONTEXTS = Path.of("target/it-contexts").toAbsolutePath();
-    private static DockerClient docker;
-
-    @TempDir
-    Path work;
-
-    @BeforeEach
-    void connect() {
-        if (docker == null) {
-            docker = ItEnv.docker();
-        }
-    }
-
-    @AfterAll
-    static void close() throws IOException {
-        if (docker != null) {
-            docker.close();
-        }
-    }
-
     @Test
     void preflight_failingMigration_throwsWithItsOutputAndTheOldReleaseNeverStopped() throws Exception {
         try (HelloStage stage = new HelloStage(docker, "it-preflight-fail", 28181, 1, work)) {

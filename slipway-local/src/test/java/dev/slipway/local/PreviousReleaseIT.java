@@ -3,45 +3,21 @@ package dev.slipway.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.github.dockerjava.api.DockerClient;
 import dev.slipway.core.journal.RunState;
 import dev.slipway.core.journal.RunView;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The release a failed run brings back is the one that truly served the stage before, even when the journal does not
  * know it and stop-old ran twice; and a run that cannot bring it back says it needs a person. Ports 28200-28219.
  */
-class PreviousReleaseIT {
-    private static DockerClient docker;
-
-    @TempDir
-    Path work;
-
-    @BeforeEach
-    void connect() {
-        if (docker == null) {
-            docker = ItEnv.docker();
-        }
-    }
-
-    @AfterAll
-    static void close() throws IOException {
-        if (docker != null) {
-            docker.close();
-        }
-    }
-
+class PreviousReleaseIT extends EngineIt {
     @Test
     void deploy_killedInStopOldWithNoJournaledReleaseThenMigrationFails_oldReleaseServesAgainAndRunIsRolledBack() throws Exception {
         try (HelloStage stage = new HelloStage(docker, "it-stopcrash", 28200, 1, work)) {

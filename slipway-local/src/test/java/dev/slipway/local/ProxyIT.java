@@ -3,7 +3,6 @@ package dev.slipway.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.github.dockerjava.api.DockerClient;
 import dev.slipway.core.journal.RunKeys;
 import dev.slipway.core.journal.RunState;
 import dev.slipway.core.journal.RunView;
@@ -17,7 +16,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,37 +24,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code local.proxy: caddy} with the real Caddy, podman and the example app: the stage's port belongs to the proxy.
  * The first release of each stage is deployed by the engine (stop-first, which starts the proxy); later runs call the
  * target's steps in the order the engine uses for their strategy. Ports 28300-28399 (admin ports 28800-28899).
  */
-class ProxyIT {
+class ProxyIT extends EngineIt {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private static DockerClient docker;
-
-    @TempDir
-    Path work;
-
-    @BeforeEach
-    void connect() {
-        if (docker == null) {
-            docker = ItEnv.docker();
-        }
-    }
-
-    @AfterAll
-    static void close() throws IOException {
-        if (docker != null) {
-            docker.close();
-        }
-    }
-
     @Test
     void online_deployUnderConstantLoad_noRequestFailsAndTheNewReleaseServesThroughTheProxy() throws Exception {
         try (HelloStage stage = proxied("it-px-online", 28300, 2)) {
