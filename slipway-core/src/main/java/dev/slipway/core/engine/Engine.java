@@ -79,7 +79,11 @@ public final class Engine implements AutoCloseable {
         return request(new RunRequest(spec.app(), stageName, commit, kind, requestedBy));
     }
 
-    /** Queues {@code request} (an image to deploy without building, the requester's git directory). */
+    /**
+     * Queues {@code request} (an image to deploy without building, the requester's git directory). For a deploy or
+     * rollback of a stage with approvals, the {@link ApprovalSource} is asked first: when it has a say and its approvals
+     * fall short, the request is refused (exit 2) and nothing is queued; when they suffice they are journaled with it.
+     */
     public RunRecord request(RunRequest request) {
         StageSpec st = stage(request.stage());
         if (request.kind() == RunKind.DEPLOY && st.strategy() == dev.slipway.core.spec.Strategy.ONLINE) {
@@ -88,7 +92,12 @@ public final class Engine implements AutoCloseable {
                 throw new SlipwayException(ErrorCode.BAD_CONFIG, Assessment.onlineRefused(st, why.get()) + "; nothing was changed");
             }
         }
-        return journal.enqueue(request, options.clock().instant());
+        Optional<ApprovalSource.Given> given = request.kind() == RunKind.RESTORE || !st.approvals().gated() ? Optional.empty()
+                : options.approvals().approvals(request, st);
+        List<ApprovalSource.Approval> approved = given.map(g -> Approvals.counted(g, st, request.requestedBy())).orElse(List.of());
+        RunRecord run = journal.enqueue(request, options.clock().instant());
+        given.ifPresent(g -> approvals.record(run, g, approved));
+        return run;
     }
 
     /**
@@ -230,8 +239,8 @@ public final class Engine implements AutoCloseable {
      */
     private Optional<RunRecord> next(Fence fence) {
         List<RunRecord> unfinished = journal.unfinishedRuns(fence.stage());
-        for (RunRecord r : unfinished) {
-            if (view(r).events().size() > 1) {
+        for (RunRecord r : unfinished) { // approvals journaled with the request do not make a run started
+            if (view(r).events().stream().anyMatch(e -> e.type() != EventType.RUN_QUEUED && e.type() != EventType.APPROVED)) {
                 return Optional.of(r);
             }
         }

@@ -16,9 +16,16 @@ import java.util.function.UnaryOperator;
  * @param env      where {@code ${env:NAME}} references are resolved
  * @param parallel build and snapshot at once (true); false runs them one after the other, for comparison benchmarks
  * @param sources  where a run's commit is read from (see {@link Sources})
+ * @param approvals approvals given outside Slipway, asked before a gated run is queued (see {@link ApprovalSource})
  */
 public record EngineOptions(String holder, Duration leaseTtl, Backoff retries, Backoff poll, Sleeper sleeper, Clock clock,
-                            UnaryOperator<String> env, boolean parallel, Sources sources) {
+                            UnaryOperator<String> env, boolean parallel, Sources sources, ApprovalSource approvals) {
+    /** Options without an approval source ({@link ApprovalSource#NONE}). */
+    public EngineOptions(String holder, Duration leaseTtl, Backoff retries, Backoff poll, Sleeper sleeper, Clock clock,
+                         UnaryOperator<String> env, boolean parallel, Sources sources) {
+        this(holder, leaseTtl, retries, poll, sleeper, clock, env, parallel, sources, ApprovalSource.NONE);
+    }
+
     /** Options that build from the working tree as it is ({@link Sources#WORKING_TREE}). */
     public EngineOptions(String holder, Duration leaseTtl, Backoff retries, Backoff poll, Sleeper sleeper, Clock clock,
                          UnaryOperator<String> env, boolean parallel) {
@@ -31,10 +38,14 @@ public record EngineOptions(String holder, Duration leaseTtl, Backoff retries, B
     }
 
     public EngineOptions sequential() {
-        return new EngineOptions(holder, leaseTtl, retries, poll, sleeper, clock, env, false, sources);
+        return new EngineOptions(holder, leaseTtl, retries, poll, sleeper, clock, env, false, sources, approvals);
     }
 
     public EngineOptions withSources(Sources from) {
-        return new EngineOptions(holder, leaseTtl, retries, poll, sleeper, clock, env, parallel, from);
+        return new EngineOptions(holder, leaseTtl, retries, poll, sleeper, clock, env, parallel, from, approvals);
+    }
+
+    public EngineOptions withApprovals(ApprovalSource source) {
+        return new EngineOptions(holder, leaseTtl, retries, poll, sleeper, clock, env, parallel, sources, source);
     }
 }

@@ -76,6 +76,7 @@ final class EngineHarness implements AutoCloseable {
         Duration leaseTtl = Duration.ofSeconds(2);
         Backoff retries = Backoff.RETRIES;
         Target target;
+        ApprovalSource approvals = ApprovalSource.NONE;
     }
 
     Journal journal() {
@@ -93,7 +94,7 @@ final class EngineHarness implements AutoCloseable {
         p.target = target;
         setUp.accept(p);
         EngineOptions options = new EngineOptions(holder, p.leaseTtl, p.retries, POLL, p.clock.ticker(), p.clock,
-                Map.of("DB_PASSWORD", "pa55word-secret")::get, true);
+                Map.of("DB_PASSWORD", "pa55word-secret")::get, true).withApprovals(p.approvals);
         Target t = p.target;
         Engine e = new Engine(p.journal != null ? p.journal : journal(), spec, stage -> t, options);
         open.add(e);
