@@ -36,6 +36,9 @@ final class FakeGithub implements AutoCloseable {
     private static final Pattern PROTECTION = Pattern.compile("/repos/" + REPO + "/branches/([^/]+)/protection");
     private static final Pattern ENVIRONMENT = Pattern.compile("/repos/" + REPO + "/environments/([^/]+)");
     private static final Pattern POLICIES = Pattern.compile("/repos/" + REPO + "/environments/([^/]+)/deployment-branch-policies");
+    private static final Pattern ACTIONS_RUN = Pattern.compile("/repos/" + REPO + "/actions/runs/(\\d+)(/approvals)?");
+    /** Enterprise Server serves the API under this prefix; requests are recorded without it. */
+    static final String GHES_PREFIX = "/api/v3";
 
     /** One request as it arrived. */
     record Request(String method, String path, String query, String authorization, String body) {
@@ -46,6 +49,14 @@ final class FakeGithub implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }
+    }
+
+    /** An answer to a request, as sent: checked against the response schema of its operation. */
+    record Answer(String method, String path, int status, String body) {
+    }
+
+    /** One review of a workflow run's environment, as GitHub's review history lists it. */
+    record Review(String login, String state, String environment) {
     }
 
     /** An answer given instead of the normal one to the next request whose method and path match. */
@@ -70,6 +81,17 @@ final class FakeGithub implements AutoCloseable {
     volatile String branchPolicy = "custom";
     final List<String> allowedBranches = new CopyOnWriteArrayList<>(List.of("prod"));
 
+    // the GitHub Actions workflow run that runs Slipway; its answers start from the OpenAPI description's examples
+    static final long ACTIONS_RUN_ID = 42;
+    volatile String actor = "alice";
+    volatile String triggeringActor = "alice";
+    volatile boolean actionsForbidden;
+    volatile boolean reviewHistoryMissing;
+    final List<Review> reviews = new CopyOnWriteArrayList<>();
+    private final List<Answer> answers = new CopyOnWriteArrayList<>();
+    /** Requests that came under {@link #GHES_PREFIX}. */
+    final AtomicLong enterpriseRequests = new AtomicLong();
+
     FakeGithub() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
@@ -89,6 +111,11 @@ final class FakeGithub implements AutoCloseable {
         requests.clear();
     }
 
+    /** The answers to Actions requests, which are built from the OpenAPI description's examples. */
+    List<Answer> actionsAnswers() {
+        return List.copyOf(answers);
+    }
+
     List<String> statusStates() {
         return statuses.stream().map(s -> s.path("state").asText()).toList();
     }
@@ -102,7 +129,12 @@ final class FakeGithub implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            Request r = new Request(ex.getRequestMethod(), ex.getRequestURI().getPath(), ex.getRequestURI().getQuery(),
+            String path = ex.getRequestURI().getPath();
+            if (path.startsWith(GHES_PREFIX + "/")) {
+                enterpriseRequests.incrementAndGet();
+                path = path.substring(GHES_PREFIX.length());
+            }
+            Request r = new Request(ex.getRequestMethod(), path, ex.getRequestURI().getQuery(),
                     ex.getRequestHeaders().getFirst("Authorization"), body);
             requests.add(r);
             Fault f = takeFault(r);
@@ -142,6 +174,9 @@ final class FakeGithub implements AutoCloseable {
             send(ex, 201, s);
         } else if (r.method().equals("GET") && (m = PROTECTION.matcher(r.path())).matches()) {
             protection(ex, m.group(1));
+        } else if (r.method().equals("GET") && (m = ACTIONS_RUN.matcher(r.path())).matches()
+                && Long.parseLong(m.group(1)) == ACTIONS_RUN_ID) {
+            actions(ex, r, m.group(2) != null);
         } else if ((m = POLICIES.matcher(r.path())).matches()) {
             policies(ex, r);
         } else if ((m = ENVIRONMENT.matcher(r.path())).matches() && m.group(1).equals("production")) {
@@ -214,6 +249,38 @@ final class FakeGithub implements AutoCloseable {
         ArrayNode items = list.putArray("branch_policies");
         allowedBranches.forEach(b -> items.addObject().put("name", b).put("type", "branch"));
         send(ex, 200, list);
+    }
+
+    private void actions(HttpExchange ex, Request r, boolean approvals) throws IOException {
+        JsonNode body;
+        int status = 200;
+        if (actionsForbidden) {
+            status = 403;
+            body = JSON.createObjectNode().put("message", "Resource not accessible by integration");
+        } else if (approvals && reviewHistoryMissing) {
+            status = 404;
+            body = JSON.createObjectNode().put("message", "Not Found");
+        } else if (approvals) {
+            ArrayNode list = JSON.createArrayNode();
+            reviews.forEach(v -> list.add(review(v)));
+            body = list;
+        } else {
+            ObjectNode run = (ObjectNode) OpenApiExamples.get("workflow-run");
+            run.put("id", ACTIONS_RUN_ID);
+            ((ObjectNode) run.get("actor")).put("login", actor);
+            ((ObjectNode) run.get("triggering_actor")).put("login", triggeringActor);
+            body = run;
+        }
+        answers.add(new Answer(r.method(), r.path(), status, JSON.writeValueAsString(body)));
+        send(ex, status, body);
+    }
+
+    private static JsonNode review(Review v) {
+        ObjectNode review = (ObjectNode) OpenApiExamples.get("environment-approvals-items").get(0);
+        review.put("state", v.state());
+        ((ObjectNode) review.get("user")).put("login", v.login());
+        ((ObjectNode) review.get("environments").get(0)).put("name", v.environment());
+        return review;
     }
 
     private static void send(HttpExchange ex, int status, JsonNode body) throws IOException {

@@ -25,6 +25,14 @@ final class GithubRequests {
         file.ifPresent(f -> assertThat(problems(new SchemaChecks.OpenApi(f), requests)).isEmpty());
     }
 
+    /** Checks the stub's answers to Actions requests against the description's response schemas (the file is required). */
+    static void assertAnswersConform(List<FakeGithub.Answer> answers) {
+        SchemaChecks.OpenApi api = new SchemaChecks.OpenApi(SharedFiles.require(SharedFiles.OPENAPI));
+        List<String> problems = new ArrayList<>();
+        answers.forEach(a -> problems.addAll(api.responseProblems(a.method(), a.path(), a.status(), a.body())));
+        assertThat(problems).isEmpty();
+    }
+
     static List<String> problems(SchemaChecks.OpenApi api, List<FakeGithub.Request> requests) {
         List<String> problems = new ArrayList<>();
         for (FakeGithub.Request r : requests) {

@@ -76,6 +76,23 @@ final class SchemaChecks {
             return null;
         }
 
+        /** Problems of one answer: its body against the operation's response schema for its status. */
+        List<String> responseProblems(String method, String path, int status, String body) {
+            JsonNode op = operation(method, path);
+            if (op == null) {
+                return List.of(method + " " + path + ": no such operation in the OpenAPI description");
+            }
+            JsonNode response = op.path("responses").path(String.valueOf(status));
+            if (response.isMissingNode()) {
+                return status >= 400 ? List.of() : List.of(method + " " + path + ": the operation has no " + status + " response");
+            }
+            JsonNode content = response.path("content").path("application/json").path("schema");
+            if (content.isMissingNode()) {
+                return List.of();
+            }
+            return validate(content, method + " " + path + " answer " + status, body);
+        }
+
         /** Problems of one request; empty when the description has its operation and the body fits it. */
         List<String> problems(String method, String path, String body) {
             JsonNode op = operation(method, path);
@@ -90,14 +107,18 @@ final class SchemaChecks {
             if (!hasBody) {
                 return requestBody.path("required").asBoolean() ? List.of(method + " " + path + ": body required") : List.of();
             }
+            return validate(requestBody.path("content").path("application/json").path("schema"), method + " " + path, body);
+        }
+
+        private List<String> validate(JsonNode bodySchema, String what, String body) {
             ObjectNode wrapper = JSON.createObjectNode();
-            wrapper.putArray("allOf").add(requestBody.path("content").path("application/json").path("schema"));
+            wrapper.putArray("allOf").add(bodySchema);
             wrapper.set("components", root.path("components"));
             JsonSchema schema = factory.getSchema(wrapper, config);
             try {
-                return messages(schema.validate(JSON.readTree(body))).stream().map(m -> method + " " + path + ": " + m).toList();
+                return messages(schema.validate(JSON.readTree(body))).stream().map(m -> what + ": " + m).toList();
             } catch (IOException e) {
-                return List.of(method + " " + path + ": body is not JSON: " + e.getMessage());
+                return List.of(what + ": body is not JSON: " + e.getMessage());
             }
         }
     }
