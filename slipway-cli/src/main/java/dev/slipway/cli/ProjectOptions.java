@@ -110,7 +110,14 @@ final class ProjectOptions {
     }
 
     static Engine engine(SlipwaySpec spec, Journal journal, Function<StageSpec, Target> targets) {
-        Engine engine = new Engine(journal, spec, targets, EngineOptions.defaults(spec.state().leaseTtl()).withSources(new GitSources()));
+        return engine(spec, journal, targets, dev.slipway.core.engine.ApprovalSource.NONE);
+    }
+
+    /** An engine that asks {@code approvals} before it queues a run of a stage with approvals. */
+    static Engine engine(SlipwaySpec spec, Journal journal, Function<StageSpec, Target> targets,
+                         dev.slipway.core.engine.ApprovalSource approvals) {
+        Engine engine = new Engine(journal, spec, targets, EngineOptions.defaults(spec.state().leaseTtl()).withSources(new GitSources())
+                .withApprovals(approvals));
         // A step that does not stop when told could still act after the lease passes to another process: exit instead.
         engine.onStuckStep(() -> {
             System.err.println("slipway: a step did not stop within its stop window; exiting so that no other process"

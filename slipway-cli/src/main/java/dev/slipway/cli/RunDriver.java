@@ -1,6 +1,7 @@
 package dev.slipway.cli;
 
 import dev.slipway.core.ErrorCode;
+import dev.slipway.core.engine.ApprovalSource;
 import dev.slipway.core.engine.Engine;
 import dev.slipway.core.engine.RunListener;
 import dev.slipway.core.journal.Journal;
@@ -10,6 +11,7 @@ import dev.slipway.core.metrics.Pushgateway;
 import dev.slipway.core.metrics.RunMetrics;
 import dev.slipway.core.spec.SlipwaySpec;
 import dev.slipway.core.spec.StageSpec;
+import dev.slipway.github.ActionsApprovals;
 import dev.slipway.github.GithubApi;
 import dev.slipway.github.GithubDeploymentReporter;
 import dev.slipway.github.GithubSettings;
@@ -42,7 +44,9 @@ final class RunDriver {
         if (gate.report() != null) {
             out.println(gate.message());
         }
-        try (Journal journal = ProjectOptions.journal(spec); Engine engine = ProjectOptions.engine(spec, journal, targets)) {
+        // in GitHub Actions the environment's reviews are the stage's approvals, checked before the run is queued
+        ApprovalSource approvals = ActionsApprovals.fromEnv(System::getenv, github);
+        try (Journal journal = ProjectOptions.journal(spec); Engine engine = ProjectOptions.engine(spec, journal, targets, approvals)) {
             interrupts.cancelThrough(engine::cancel);
             RunRecord run = request.apply(engine);
             RunListener renderer = json ? RunListener.NONE
