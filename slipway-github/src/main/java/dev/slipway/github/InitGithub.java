@@ -91,6 +91,10 @@ public final class InitGithub {
         for (StageSpec stage : spec.stages().values()) {
             if (stage.production()) {
                 production(stage, todo);
+            } else if (stage.approvals().gated()) {
+                todo.add("Create the environment " + stage.name() + " (Settings > Environments) with required reviewers:"
+                        + " in GitHub Actions their reviews are the " + stage.approvals().required() + " approval(s) "
+                        + stage.name() + " needs.");
             }
             if (stage.target().equals("ecs")) {
                 todo.add(oidc(stage));
@@ -119,7 +123,7 @@ public final class InitGithub {
     }
 
     private static String oidc(StageSpec stage) {
-        String subject = stage.production() ? "repo:OWNER/REPO:environment:" + stage.name()
+        String subject = WorkflowGenerator.reviewed(stage) ? "repo:OWNER/REPO:environment:" + stage.name()
                 : "repo:OWNER/REPO:ref:refs/heads/" + stage.branch();
         return "AWS: add the OIDC identity provider token.actions.githubusercontent.com (audience sts.amazonaws.com) and "
                 + "let it assume " + stage.ecs().roleArn() + " when token.actions.githubusercontent.com:sub is "

@@ -18,8 +18,9 @@ import java.util.Set;
 /**
  * Writes the GitHub Actions workflows that run Slipway: one file per stage,
  * {@code .github/workflows/slipway-STAGE.yml}, run by a push to the stage's branch. Each stage has its own
- * concurrency group that queues runs; a production stage's job is bound to the GitHub environment of the same name so
- * that the environment's required reviewers hold it; an ecs stage gets AWS credentials through OIDC.
+ * concurrency group that queues runs; the job of a production stage or a stage with approvals is bound to the GitHub
+ * environment of the same name so that the environment's required reviewers hold it, and may read the run's reviews
+ * ({@code actions: read}), which are then the stage's approvals; an ecs stage gets AWS credentials through OIDC.
  */
 public final class WorkflowGenerator {
     /** Where the workflows go, relative to the project (repository) directory. */
@@ -51,6 +52,14 @@ public final class WorkflowGenerator {
         return DIRECTORY.resolve("slipway-" + stage.name() + ".yml");
     }
 
+    /**
+     * Whether the stage's job is bound to the GitHub environment named like the stage: a production stage, or any stage
+     * with {@code approvals}, whose approvals in Actions are that environment's reviews ({@link ActionsApprovals}).
+     */
+    public static boolean reviewed(StageSpec stage) {
+        return stage.production() || stage.approvals().gated();
+    }
+
     static Map<String, Object> workflow(SlipwaySpec spec, StageSpec stage) {
         boolean ecs = stage.target().equals("ecs");
         Map<String, Object> w = new LinkedHashMap<>();
@@ -62,6 +71,10 @@ public final class WorkflowGenerator {
         Map<String, Object> permissions = new LinkedHashMap<>();
         permissions.put("contents", "read");
         permissions.put("deployments", "write");
+        if (reviewed(stage)) {
+            // Slipway reads the run's review history to count the environment's approvals
+            permissions.put("actions", "read");
+        }
         if (ecs) {
             permissions.put("id-token", "write");
         }
@@ -83,7 +96,7 @@ public final class WorkflowGenerator {
         job.put("if", "github.ref == 'refs/heads/" + stage.branch().replace("'", "''") + "'");
         // a local target deploys onto the runner itself, which only makes sense on a self-hosted one
         job.put("runs-on", ecs ? "ubuntu-latest" : "${{ vars.SLIPWAY_RUNS_ON || 'ubuntu-latest' }}");
-        if (stage.production()) {
+        if (reviewed(stage)) {
             Map<String, Object> environment = new LinkedHashMap<>();
             environment.put("name", stage.name());
             // Slipway reports the deployment itself; the environment is there for its reviewers and branch policy

@@ -98,6 +98,24 @@ class WorkflowGeneratorTest {
     }
 
     @Test
+    void generate_stageWithApprovals_bindsItsEnvironmentAndMayReadTheRunsReviews() {
+        Map<Path, String> files = generate(Fixtures.LOCAL_SPEC.replace("""
+                    branch: main
+                    target: local
+                """, """
+                    branch: main
+                    target: local
+                    approvals: {required: 1}
+                """));
+        JsonNode staging = SchemaChecks.yaml(workflow(files, "staging"));
+        assertThat(job(workflow(files, "staging")).path("environment").path("name").asText()).isEqualTo("staging");
+        assertThat(staging.path("permissions").path("actions").asText()).isEqualTo("read");
+        assertThat(SchemaChecks.yaml(workflow(files, "production")).path("permissions").path("actions").asText()).isEqualTo("read");
+        assertThat(SchemaChecks.yaml(workflow(generate(Fixtures.LOCAL_SPEC), "staging")).path("permissions").has("actions"))
+                .as("a stage without approvals reads no reviews").isFalse();
+    }
+
+    @Test
     void generate_ecsSpec_getsAwsCredentialsThroughOidcWithTheConfiguredRole() {
         Map<Path, String> files = generate(Fixtures.ECS_SPEC);
         String production = workflow(files, "production");
