@@ -21,7 +21,8 @@ final class GithubCommand {
 
     @Command(name = "check", description = {"Reports whether production is really protected in GitHub: prod needs reviewed pull requests",
             "that admins cannot bypass; the production environment has required reviewers, forbids self-review and only",
-            "accepts deployments from prod. Exit 0 when every row passes, 1 otherwise. Needs GITHUB_TOKEN (or",
+            "accepts deployments from prod; its reviews can give the stage's approvals.required to a deploy from Actions.",
+            "Exit 0 when every row passes, 1 otherwise. Needs GITHUB_TOKEN (or",
             "SLIPWAY_GITHUB_TOKEN) and GITHUB_REPOSITORY (or --repo)."})
     static final class Check implements Callable<Integer> {
         @Mixin
@@ -59,7 +60,7 @@ final class GithubCommand {
                         + " and a repository (GITHUB_REPOSITORY or --repo)");
             }
             CheckReport report = ProtectionCheck.run(GithubApi.create(settings), settings.repository(),
-                    ProtectionCheck.Target.of(spec), fix);
+                    ProtectionCheck.Target.of(spec), ProtectionCheck.approvalsOf(spec), fix);
             cmd.commandLine().getOut().print(report.render());
             cmd.commandLine().getOut().flush();
             return report.passed() ? 0 : 1;

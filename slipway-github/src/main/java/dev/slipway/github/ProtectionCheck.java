@@ -1,6 +1,7 @@
 package dev.slipway.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.slipway.core.spec.ApprovalsSpec;
 import dev.slipway.core.spec.SlipwaySpec;
 import dev.slipway.core.spec.StageSpec;
 import dev.slipway.github.CheckReport.Row;
@@ -57,9 +58,27 @@ public final class ProtectionCheck {
     }
 
     public static CheckReport run(GithubApi api, String repository, Target target, boolean fix) {
+        return run(api, repository, target, ApprovalsSpec.NONE, fix);
+    }
+
+    /**
+     * As above, with one more row when {@code approvals} has a gate: whether the environment's reviews can give the
+     * approvals a deploy from GitHub Actions needs ({@link ActionsApprovals}).
+     */
+    public static CheckReport run(GithubApi api, String repository, Target target, ApprovalsSpec approvals, boolean fix) {
         ProtectionCheck check = new ProtectionCheck(api, repository, target);
         List<String> fixed = fix ? check.fix() : List.of();
-        return new CheckReport(repository, check.rows(), fixed, check.unavailable);
+        List<Row> rows = check.rows();
+        if (approvals.gated()) {
+            rows.add(ProtectionRules.approvals(target.environment(), approvals, check.readEnvironment()));
+        }
+        return new CheckReport(repository, rows, fixed, check.unavailable);
+    }
+
+    /** The approvals of the stage {@link Target#of(SlipwaySpec)} picks, or none. */
+    public static ApprovalsSpec approvalsOf(SlipwaySpec spec) {
+        return spec.stages().values().stream().filter(StageSpec::production).findFirst().map(StageSpec::approvals)
+                .orElse(ApprovalsSpec.NONE);
     }
 
     private List<Row> rows() {

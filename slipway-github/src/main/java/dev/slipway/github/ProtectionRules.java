@@ -1,6 +1,7 @@
 package dev.slipway.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.slipway.core.spec.ApprovalsSpec;
 import dev.slipway.github.CheckReport.Result;
 import dev.slipway.github.CheckReport.Row;
 import java.util.ArrayList;
@@ -101,6 +102,48 @@ final class ProtectionRules {
         Row selfRow = rule.path("prevent_self_review").asBoolean(false) ? new Row(self, Result.PASS, "prevent self-review is on")
                 : new Row(self, Result.FAIL, "whoever pushed may approve their own deploy: enable \"Prevent self-review\"");
         return List.of(reviewersRow, selfRow, branchRow(only, branch, environment.body().path("deployment_branch_policy"), policies));
+    }
+
+    /**
+     * Whether the environment's reviews can give a deploy from Actions the approvals it needs: enough reviewers that
+     * count (the listed approvers, when there is a list; a team may hold any number), self-review prevented unless
+     * self-approval is allowed, and no more than one approval required, since GitHub lets a job go on once one
+     * reviewer approves it.
+     */
+    static Row approvals(String env, ApprovalsSpec approvals, Read environment) {
+        String check = "environment " + env + "'s reviews give approvals.required (" + approvals.required() + ")";
+        if (environment.is(404)) {
+            return new Row(check, Result.FAIL, "environment " + env + " does not exist (Settings > Environments)");
+        }
+        if (!environment.is(200)) {
+            return new Row(check, Result.UNKNOWN, environment.why());
+        }
+        JsonNode rule = reviewersRule(environment.body());
+        List<String> users = new ArrayList<>();
+        List<String> teams = new ArrayList<>();
+        for (JsonNode r : rule.path("reviewers")) {
+            if (r.path("type").asText().equals("Team")) {
+                teams.add(reviewerName(r));
+            } else if (approvals.approvers().isEmpty() || approvals.approvers().stream().anyMatch(a -> a.replaceFirst("(?i)^github:", "")
+                    .equalsIgnoreCase(r.path("reviewer").path("login").asText()))) {
+                users.add(reviewerName(r));
+            }
+        }
+        if (users.isEmpty() && teams.isEmpty()) {
+            return new Row(check, Result.FAIL, "no required reviewer" + (approvals.approvers().isEmpty() ? "" : " among approvals.approvers")
+                    + ": a deploy from Actions is refused");
+        }
+        if (approvals.required() > 1) {
+            return new Row(check, Result.FAIL, "GitHub lets a job go on once one reviewer approves, so a deploy from Actions"
+                    + " gets 1 approval and is refused: set approvals.required to 1, or deploy this stage outside Actions");
+        }
+        if (!approvals.allowSelfApproval() && !rule.path("prevent_self_review").asBoolean(false)) {
+            return new Row(check, Result.FAIL, "a reviewer may approve their own push, which Slipway does not count (no"
+                    + " allow-self-approval), so that deploy is refused: enable \"Prevent self-review\"");
+        }
+        List<String> who = new ArrayList<>(users);
+        who.addAll(teams);
+        return new Row(check, Result.PASS, "reviewers who count: " + String.join(", ", who));
     }
 
     static JsonNode reviewersRule(JsonNode environment) {
