@@ -202,6 +202,18 @@ class ActionsApprovalsTest {
     }
 
     @Test
+    void deploy_githubDown_failsWithExit1BeforeAnythingIsQueued() {
+        github.fault("GET", ".*/actions/runs/.*", 502, Map.of(), 100);
+
+        assertThatThrownBy(() -> request("production", "alice")).isInstanceOf(SlipwayException.class)
+                .satisfies(e -> assertThat(((SlipwayException) e).exitCode()).isEqualTo(1))
+                .hasMessageContaining("could not read the workflow run of GitHub Actions run 42")
+                .hasMessageContaining("Nothing was built or changed; re-run the job");
+        assertThat(journal.unfinishedRuns("production")).isEmpty();
+        assertThat(target.calls()).isEmpty();
+    }
+
+    @Test
     void deploy_noToken_refused() {
         env.remove("GITHUB_TOKEN");
 

@@ -8,7 +8,9 @@ import java.util.Set;
  * The approval gate a run passes after its image is built and before anything on the stage changes.
  *
  * @param required      distinct approvals needed; 0 means no gate
- * @param approvers     who may approve; empty means anyone but the requester
+ * @param approvers     who may approve; empty means anyone but the requester. In GitHub Actions, where the reviews of
+ *                      the stage's environment are the approvals, {@code alice} and {@code github:alice} both name the
+ *                      GitHub login alice (compared without case)
  * @param allowSelfApproval whether the person who requested the run may approve it (default false)
  * @param timeout       how long the run waits before it fails, changing nothing
  */
