@@ -1,6 +1,7 @@
 package dev.slipway.cli;
 
 import dev.slipway.github.InitGithub;
+import dev.slipway.github.SlipwayAction;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,8 @@ final class InitCommand {
     }
 
     @Command(name = "github", description = {"Writes .github/workflows/slipway-<stage>.yml for every stage (push to its branch deploys it)",
-            "and prints what you must still configure in GitHub. Refuses to replace a file someone changed unless --force."})
+            "and prints what you must still configure in GitHub. Refuses to replace a file someone changed unless --force.",
+            "The workflows run the Slipway GitHub Action pinned to this Slipway's version; nothing else is written."})
     static final class Github implements Callable<Integer> {
         @Mixin
         ProjectOptions project;
@@ -31,7 +33,8 @@ final class InitCommand {
             ByteArrayOutputStream buffer = new ByteArrayOutputStream();
             int code;
             try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
-                code = InitGithub.run(project.spec().baseDir(), project.spec(), force, out);
+                SlipwayAction action = SlipwayAction.release(Version.projectVersion());
+                code = InitGithub.run(project.spec().baseDir(), project.spec(), action, force, out);
             }
             cmd.commandLine().getOut().print(buffer.toString(StandardCharsets.UTF_8));
             cmd.commandLine().getOut().flush();

@@ -19,6 +19,12 @@ final class Version implements IVersionProvider {
                 : text(manifest.getValue(Attributes.Name.IMPLEMENTATION_VERSION), manifest.getValue("Slipway-Commit"))};
     }
 
+    /** The project version this jar was built as, or null when run from classes. */
+    static String projectVersion() {
+        Attributes manifest = manifest();
+        return manifest == null ? null : manifest.getValue(Attributes.Name.IMPLEMENTATION_VERSION);
+    }
+
     /** {@code slipway 0.1.0 (commit 7dab5ec…)}; a commit ending in {@code -dirty} was built with uncommitted changes. */
     static String text(String version, String commit) {
         if (version == null || version.isBlank()) {

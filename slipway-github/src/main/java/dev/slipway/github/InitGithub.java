@@ -16,7 +16,8 @@ import java.util.Set;
 
 /**
  * {@code slipway init github}: writes the workflows of {@link WorkflowGenerator} into the project and prints what
- * the user must still set up in GitHub (and AWS). Writes nothing when a file it would replace was changed by
+ * the user must still set up in GitHub (and AWS). It writes nothing else: the workflows install Slipway through its
+ * GitHub Action. Writes nothing when a file it would replace was changed by
  * someone, unless forced.
  */
 public final class InitGithub {
@@ -24,10 +25,10 @@ public final class InitGithub {
     }
 
     /** Returns the exit code: 0 when written (or already up to date), 2 when refused or the config is unusable. */
-    public static int run(Path projectDir, SlipwaySpec spec, boolean force, PrintStream out) {
+    public static int run(Path projectDir, SlipwaySpec spec, SlipwayAction action, boolean force, PrintStream out) {
         Map<Path, String> files;
         try {
-            files = WorkflowGenerator.generate(spec);
+            files = WorkflowGenerator.generate(spec, action);
         } catch (SlipwayException e) {
             out.println("error: " + e.getMessage());
             return e.exitCode();
@@ -45,7 +46,7 @@ public final class InitGithub {
         files.forEach((rel, content) -> write(projectDir.resolve(rel), content, rel, states.get(rel), out));
         out.println();
         out.println("Still to do in GitHub before the first deploy:");
-        List<String> todo = todo(spec, Files.isRegularFile(projectDir.resolve("slipway")));
+        List<String> todo = todo(spec, action);
         for (int i = 0; i < todo.size(); i++) {
             out.println("  " + (i + 1) + ". " + todo.get(i));
         }
@@ -73,11 +74,12 @@ public final class InitGithub {
     }
 
     /** What the user must still configure, in the order a first deploy needs it. */
-    static List<String> todo(SlipwaySpec spec, boolean launcherPresent) {
+    static List<String> todo(SlipwaySpec spec, SlipwayAction action) {
         List<String> todo = new ArrayList<>();
-        if (!launcherPresent) {
-            todo.add("Commit the Slipway launcher as ./slipway (executable) at the repository root: the workflows run "
-                    + "`./slipway deploy STAGE`.");
+        if (action.snapshot()) {
+            todo.add("This Slipway is a development build (" + action.version() + "): no release v" + action.version()
+                    + " is published, so the workflows cannot install it. Run `slipway init github` again with a released "
+                    + "Slipway before pushing.");
         }
         if (spec.state().url() == null) {
             todo.add("Add the repository secret SLIPWAY_STATE_URL (jdbc:postgresql://HOST:PORT/DB?user=U&password=P): "

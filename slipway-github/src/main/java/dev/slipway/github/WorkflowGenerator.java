@@ -8,19 +8,18 @@ import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.spec.SlipwaySpec;
 import dev.slipway.core.spec.StageSpec;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Writes the GitHub Actions workflows that run Slipway: one file per stage,
  * {@code .github/workflows/slipway-STAGE.yml}, run by a push to the stage's branch. Each stage has its own
  * concurrency group that queues runs; the job of a production stage or a stage with approvals is bound to the GitHub
  * environment of the same name so that the environment's required reviewers hold it, and may read the run's reviews
- * ({@code actions: read}), which are then the stage's approvals; an ecs stage gets AWS credentials through OIDC.
+ * ({@code actions: read}), which are then the stage's approvals; an ecs stage gets AWS credentials through OIDC. The
+ * deploy step is the Slipway GitHub Action ({@link SlipwayAction}) at the running Slipway's version.
  */
 public final class WorkflowGenerator {
     /** Where the workflows go, relative to the project (repository) directory. */
@@ -39,10 +38,10 @@ public final class WorkflowGenerator {
      * header that lets {@link InitGithub} detect later edits. Throws a {@link SlipwayException} (BAD_CONFIG) when an
      * ecs stage names no {@code ecs.role-arn}.
      */
-    public static Map<Path, String> generate(SlipwaySpec spec) {
+    public static Map<Path, String> generate(SlipwaySpec spec, SlipwayAction action) {
         Map<Path, String> files = new LinkedHashMap<>();
         for (StageSpec stage : spec.stages().values()) {
-            files.put(path(stage), GeneratedFile.withHeader(yaml(workflow(spec, stage))));
+            files.put(path(stage), GeneratedFile.withHeader(yaml(workflow(spec, stage, action))));
         }
         return files;
     }
@@ -60,7 +59,7 @@ public final class WorkflowGenerator {
         return stage.production() || stage.approvals().gated();
     }
 
-    static Map<String, Object> workflow(SlipwaySpec spec, StageSpec stage) {
+    static Map<String, Object> workflow(SlipwaySpec spec, StageSpec stage, SlipwayAction action) {
         boolean ecs = stage.target().equals("ecs");
         Map<String, Object> w = new LinkedHashMap<>();
         w.put("name", "slipway: deploy " + stage.name());
@@ -85,11 +84,11 @@ public final class WorkflowGenerator {
         // the default ("single") cancels a pending run when a newer one arrives; Slipway itself collapses queued commits
         concurrency.put("queue", "max");
         w.put("concurrency", concurrency);
-        w.put("jobs", Map.of("deploy", job(spec, stage, ecs)));
+        w.put("jobs", Map.of("deploy", job(spec, stage, ecs, action)));
         return w;
     }
 
-    private static Map<String, Object> job(SlipwaySpec spec, StageSpec stage, boolean ecs) {
+    private static Map<String, Object> job(SlipwaySpec spec, StageSpec stage, boolean ecs, SlipwayAction action) {
         Map<String, Object> job = new LinkedHashMap<>();
         job.put("name", "deploy " + stage.name());
         // workflow_dispatch may be started from any branch; only the stage's own branch deploys it
@@ -103,26 +102,24 @@ public final class WorkflowGenerator {
             environment.put("deployment", false);
             job.put("environment", environment);
         }
-        job.put("steps", steps(spec, stage, ecs));
+        job.put("steps", steps(spec, stage, ecs, action));
         return job;
     }
 
-    private static List<Map<String, Object>> steps(SlipwaySpec spec, StageSpec stage, boolean ecs) {
-        Map<String, Object> java = new LinkedHashMap<>();
-        java.put("distribution", "temurin");
-        java.put("java-version", "17");
-        buildCache(spec.baseDir()).ifPresent(c -> java.put("cache", c));
+    private static List<Map<String, Object>> steps(SlipwaySpec spec, StageSpec stage, boolean ecs, SlipwayAction action) {
         List<Map<String, Object>> steps = new java.util.ArrayList<>();
         steps.add(step("Check out", "actions/checkout@v4", Map.of()));
-        steps.add(step("Set up Java 17", "actions/setup-java@v4", java));
         if (ecs) {
             steps.add(step("AWS credentials (OIDC)", "aws-actions/configure-aws-credentials@v4", aws(stage)));
         }
-        Map<String, Object> run = new LinkedHashMap<>();
-        run.put("name", "slipway deploy " + stage.name());
-        run.put("run", "./slipway deploy " + stage.name() + " --commit \"${{ github.sha }}\"");
-        run.put("env", env(spec, stage));
-        steps.add(run);
+        // the action sets up Java, installs this very Slipway version (checksum-verified) and runs the deploy
+        Map<String, Object> with = new LinkedHashMap<>();
+        with.put("version", action.version());
+        with.put("stage", stage.name());
+        with.put("commit", "${{ github.sha }}");
+        Map<String, Object> deploy = step("slipway deploy " + stage.name(), action.uses(), with);
+        deploy.put("env", env(spec, stage));
+        steps.add(deploy);
         return steps;
     }
 
@@ -161,22 +158,6 @@ public final class WorkflowGenerator {
             s.put("with", with);
         }
         return s;
-    }
-
-    /** setup-java fails when its cache finds no build file, so only ask for the cache the project can use. */
-    private static java.util.Optional<String> buildCache(Path dir) {
-        if (dir == null) {
-            return java.util.Optional.empty();
-        }
-        if (Files.exists(dir.resolve("pom.xml"))) {
-            return java.util.Optional.of("maven");
-        }
-        for (String f : Set.of("build.gradle", "build.gradle.kts")) {
-            if (Files.exists(dir.resolve(f))) {
-                return java.util.Optional.of("gradle");
-            }
-        }
-        return java.util.Optional.empty();
     }
 
     private static String yaml(Map<String, Object> tree) {

@@ -123,8 +123,9 @@ class GithubApiTest {
 
         ghes.get("/repos/" + FakeGithub.REPO + "/environments/production");
 
-        FakeGithub.Request r = github.requests().get(0);
-        assertThat(r.path()).isEqualTo("/api/v3/repos/acme/shop/environments/production");
+        FakeGithub.Request r = github.requests().get(0); // the stub records paths without the Enterprise prefix
+        assertThat(r.path()).isEqualTo("/repos/acme/shop/environments/production");
+        assertThat(github.enterpriseRequests.get()).as("requests that came under /api/v3").isEqualTo(1);
         github.forgetRequests();
     }
 

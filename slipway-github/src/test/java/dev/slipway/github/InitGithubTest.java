@@ -17,6 +17,7 @@ class InitGithubTest {
     Path dir;
     private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
     private final PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+    private SlipwayAction action = SlipwayAction.release("1.4.2");
 
     private Path staging() {
         return dir.resolve(".github/workflows/slipway-staging.yml");
@@ -25,7 +26,7 @@ class InitGithubTest {
     private int init(String yaml, boolean force) {
         printed.reset();
         SlipwaySpec spec = Fixtures.spec(yaml, dir);
-        return InitGithub.run(dir, spec, force, out);
+        return InitGithub.run(dir, spec, action, force, out);
     }
 
     private String output() {
@@ -41,7 +42,13 @@ class InitGithubTest {
                 .contains("Still to do in GitHub")
                 .contains("Protect branch prod").contains("Create the environment production")
                 .contains("Prevent self-review").contains("SLIPWAY_STATE_URL").contains("PAYMENT_KEY, STAGING_DB_PASSWORD")
-                .contains("Commit the Slipway launcher");
+                .doesNotContain("launcher").doesNotContain("development build");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> dir.relativize(p).toString())).as("nothing but the workflows")
+                    .containsExactly(".github");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
@@ -102,10 +109,20 @@ class InitGithubTest {
     }
 
     @Test
-    void run_launcherCommitted_doesNotAskForIt() throws IOException {
-        Files.writeString(dir.resolve("slipway"), "#!/bin/sh\n");
+    void run_developmentBuild_writesTheWorkflowsAndSaysNoReleaseOfItExists() {
+        action = SlipwayAction.release("0.1.0-SNAPSHOT");
+        assertThat(init(Fixtures.LOCAL_SPEC, false)).isZero();
+        assertThat(staging()).content().contains("slipway-dev/slipway@v0.1.0-SNAPSHOT");
+        assertThat(output()).contains("This Slipway is a development build (0.1.0-SNAPSHOT): no release v0.1.0-SNAPSHOT");
+    }
+
+    @Test
+    void run_newSlipwayVersion_updatesUntouchedWorkflowsToIt() {
         init(Fixtures.LOCAL_SPEC, false);
-        assertThat(output()).doesNotContain("Commit the Slipway launcher");
+        action = SlipwayAction.release("1.5.0");
+        assertThat(init(Fixtures.LOCAL_SPEC, false)).isZero();
+        assertThat(output()).contains("updated: .github/workflows/slipway-staging.yml");
+        assertThat(staging()).content().contains("slipway-dev/slipway@v1.5.0").doesNotContain("1.4.2");
     }
 
     @Test

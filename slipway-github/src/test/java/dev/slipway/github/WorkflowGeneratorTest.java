@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.spec.SlipwaySpec;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,11 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class WorkflowGeneratorTest {
+    private static final SlipwayAction ACTION = SlipwayAction.release("1.4.2");
     @TempDir
     Path dir;
 
     private Map<Path, String> generate(String yaml) {
-        return WorkflowGenerator.generate(Fixtures.spec(yaml, dir));
+        return WorkflowGenerator.generate(Fixtures.spec(yaml, dir), ACTION);
     }
 
     private static JsonNode job(String workflow) {
@@ -72,9 +71,10 @@ class WorkflowGeneratorTest {
         assertThat(staging.path("on").path("push").path("branches").get(0).asText()).isEqualTo("main");
         assertThat(production.path("on").path("push").path("branches").get(0).asText()).isEqualTo("prod");
         assertThat(job(workflow(files, "production")).path("if").asText()).isEqualTo("github.ref == 'refs/heads/prod'");
-        JsonNode run = job(workflow(files, "staging")).path("steps").get(2);
-        assertThat(run.path("run").asText()).isEqualTo("./slipway deploy staging --commit \"${{ github.sha }}\"");
-        assertThat(run.path("env").path("GITHUB_TOKEN").asText()).isEqualTo("${{ secrets.GITHUB_TOKEN }}");
+        JsonNode deploy = step(workflow(files, "staging"), "slipway-dev/slipway@");
+        assertThat(deploy.path("with").path("stage").asText()).isEqualTo("staging");
+        assertThat(deploy.path("with").path("commit").asText()).isEqualTo("${{ github.sha }}");
+        assertThat(deploy.path("env").path("GITHUB_TOKEN").asText()).isEqualTo("${{ secrets.GITHUB_TOKEN }}");
     }
 
     @Test
@@ -132,7 +132,7 @@ class WorkflowGeneratorTest {
         JsonNode staging = SchemaChecks.yaml(workflow(files, "staging"));
         assertThat(staging.path("permissions").has("id-token")).isFalse();
         assertThat(staging.path("permissions").path("deployments").asText()).isEqualTo("write");
-        JsonNode env = job(workflow(files, "staging")).path("steps").get(2).path("env");
+        JsonNode env = step(workflow(files, "staging"), "slipway-dev/slipway@").path("env");
         assertThat(env.path("STAGING_DB_PASSWORD").asText()).isEqualTo("${{ secrets.STAGING_DB_PASSWORD }}");
         assertThat(env.has("PAYMENT_KEY")).as("another stage's secret").isFalse();
         assertThat(env.path("SLIPWAY_STATE_URL").asText()).isEqualTo("${{ secrets.SLIPWAY_STATE_URL }}");
@@ -140,27 +140,28 @@ class WorkflowGeneratorTest {
     }
 
     @Test
-    void generate_anySpec_setsUpTemurin17() {
-        JsonNode java = step(workflow(generate(Fixtures.LOCAL_SPEC), "staging"), "actions/setup-java@v4").path("with");
-        assertThat(java.path("distribution").asText()).isEqualTo("temurin");
-        assertThat(java.path("java-version").isTextual()).as("a string, not the number 17").isTrue();
-        assertThat(java.path("java-version").asText()).isEqualTo("17");
-        assertThat(java.has("cache")).as("no build file to cache").isFalse();
-        assertThat(step(workflow(generate(Fixtures.LOCAL_SPEC), "staging"), "actions/checkout@v4").isMissingNode()).isFalse();
+    void generate_anySpec_deploysWithTheSlipwayActionPinnedToTheRunningVersion() {
+        for (String stage : List.of("staging", "production")) {
+            JsonNode steps = job(workflow(generate(Fixtures.ECS_SPEC), stage)).path("steps");
+            JsonNode last = steps.get(steps.size() - 1);
+            assertThat(last.path("uses").asText()).isEqualTo("slipway-dev/slipway@v1.4.2");
+            assertThat(last.path("with").path("version").asText()).isEqualTo("1.4.2");
+            assertThat(last.has("run")).isFalse();
+        }
     }
 
     @Test
-    void generate_projectWithPom_cachesMaven() throws IOException {
-        Files.writeString(dir.resolve("pom.xml"), "<project/>");
-        JsonNode java = step(workflow(generate(Fixtures.LOCAL_SPEC), "staging"), "actions/setup-java@v4").path("with");
-        assertThat(java.path("cache").asText()).isEqualTo("maven");
+    void generate_anySpec_runsNothingFromTheRepository() {
+        for (String text : generate(Fixtures.LOCAL_SPEC).values()) {
+            assertThat(text).doesNotContain("./slipway").doesNotContain("slipway.jar").doesNotContain("run:");
+        }
     }
 
     @Test
     void generate_ecsStageWithoutRoleArn_failsNamingThePath() {
         SlipwaySpec spec = Fixtures.spec(Fixtures.ECS_SPEC.replace("role-arn: arn:aws:iam::123456789012:role/slipway-staging",
                 "container: app"), dir);
-        assertThatThrownBy(() -> WorkflowGenerator.generate(spec)).isInstanceOf(SlipwayException.class)
+        assertThatThrownBy(() -> WorkflowGenerator.generate(spec, ACTION)).isInstanceOf(SlipwayException.class)
                 .hasMessageContaining("stages.staging.ecs.role-arn")
                 .satisfies(e -> assertThat(((SlipwayException) e).code()).isEqualTo(ErrorCode.BAD_CONFIG));
     }
