@@ -25,7 +25,7 @@ class SignalIT {
     }
 
     private void interrupt(String signal) throws Exception {
-        try (ProcessFixture f = new ProcessFixture(dir)) {
+        try (ProcessFixture f = ProcessFixture.withLeaseTtl(dir, "12s")) {
             f.hold();
             f.go("build");
             f.go("snapshot");
