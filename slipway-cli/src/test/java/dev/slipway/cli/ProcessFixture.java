@@ -25,21 +25,8 @@ final class ProcessFixture implements AutoCloseable {
         this(dir, null, null);
     }
 
-    /**
-     * A fixture with a lease TTL of its own. The default 3 s makes takeovers quick to test, but it also gives an
-     * interrupted step only 750 ms (a quarter of the TTL) to stop; tests that signal runs with steps in flight on a
-     * loaded machine need more room than that, or the CLI rightly exits 3 for a step that did not stop in time.
-     */
-    static ProcessFixture withLeaseTtl(Path dir, String leaseTtl) throws IOException {
-        return new ProcessFixture(dir, null, null, leaseTtl);
-    }
-
     /** A fixture whose processes use the journal at {@code stateUrl} (e.g. PostgreSQL) instead of the SQLite default. */
     ProcessFixture(Path dir, String stateUrl, String stateUser) throws IOException {
-        this(dir, stateUrl, stateUser, "3s");
-    }
-
-    private ProcessFixture(Path dir, String stateUrl, String stateUser, String leaseTtl) throws IOException {
         this.dir = dir;
         this.control = Files.createDirectories(dir.resolve("control"));
         this.spec = Files.writeString(dir.resolve("slipway.yml"), """
@@ -47,10 +34,10 @@ final class ProcessFixture implements AutoCloseable {
                 build: {context: .}
                 migrations: {command: [migrate], timeout: 2m}
                 health: {timeout: 2m}
-                state: {lease-ttl: %s}
+                state: {lease-ttl: 3s}
                 stages:
                   staging: {branch: main, target: test}
-                """.formatted(leaseTtl));
+                """);
         this.journal = Journals.open(stateUrl == null ? Journals.defaultUrl(dir) : stateUrl, stateUser, null);
         Map<String, String> e = new java.util.HashMap<>(Map.of("SLIPWAY_TEST_DIR", control.toString()));
         if (stateUrl != null) {

@@ -25,7 +25,7 @@ class SignalIT {
     }
 
     private void interrupt(String signal) throws Exception {
-        try (ProcessFixture f = ProcessFixture.withLeaseTtl(dir, "12s")) {
+        try (ProcessFixture f = new ProcessFixture(dir)) {
             f.hold();
             f.go("build");
             f.go("snapshot");

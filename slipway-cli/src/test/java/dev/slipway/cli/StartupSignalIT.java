@@ -54,7 +54,7 @@ class StartupSignalIT {
         ExecutorService pool = Executors.newCachedThreadPool();
         github.setExecutor(pool);
         github.start();
-        try (ProcessFixture f = ProcessFixture.withLeaseTtl(dir, "12s")) {
+        try (ProcessFixture f = new ProcessFixture(dir)) {
             Files.writeString(f.spec, """
                     app: demo
                     build: {context: .}
@@ -81,7 +81,7 @@ class StartupSignalIT {
 
     @Test
     void sigterm_rightAfterQueuedWhileAnotherProcessHoldsTheStage_failsTheRunAndExits1() throws Exception {
-        try (ProcessFixture f = ProcessFixture.withLeaseTtl(dir, "12s")) {
+        try (ProcessFixture f = new ProcessFixture(dir)) {
             assertThat(f.journal.tryAcquire("staging", Holder.thisProcess(), 0, Duration.ofMinutes(5), l -> false))
                     .isPresent();
             SlipwayProcess p = f.deploy("c1c1c1c");
@@ -113,7 +113,7 @@ class StartupSignalIT {
             ex.close();
         });
         github.start();
-        try (ProcessFixture f = ProcessFixture.withLeaseTtl(dir, "12s")) {
+        try (ProcessFixture f = new ProcessFixture(dir)) {
             assertThat(f.journal.tryAcquire("staging", Holder.thisProcess(), 0, Duration.ofMinutes(5), l -> false))
                     .isPresent();
             SlipwayProcess p = SlipwayProcess.start(dir, Map.of("SLIPWAY_TEST_DIR", f.control.toString(), "GITHUB_TOKEN", "t",
@@ -140,7 +140,7 @@ class StartupSignalIT {
     @ValueSource(strings = {"dev.slipway.core.journal.Journals#open", "dev.slipway.core.engine.Engine#request returned",
             "dev.slipway.core.engine.Engine#run"})
     void sigterm_whileStartUpStandsAtAMoment_leavesNoRunUnfinishedAndExits1(String moment) throws Exception {
-        try (ProcessFixture f = ProcessFixture.withLeaseTtl(dir, "12s");
+        try (ProcessFixture f = new ProcessFixture(dir);
              PausedProcess paused = PausedProcess.start(PausedProcess.Moment.parse(moment), jvm -> f.deploy("c1c1c1c", jvm))) {
             paused.awaitReached(Duration.ofSeconds(60));
 
@@ -173,7 +173,7 @@ class StartupSignalIT {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"queued", "build", "after 300 ms", "after 600 ms", "after 900 ms"})
     void sigterm_atAPointOfStartUp_leavesNoRunUnfinishedAndExitsAsDocumented(String point) throws Exception {
-        try (ProcessFixture f = ProcessFixture.withLeaseTtl(dir, "12s")) {
+        try (ProcessFixture f = new ProcessFixture(dir)) {
             f.hold();
             SlipwayProcess p = f.deploy("c1c1c1c");
             if (point.equals("queued")) {
