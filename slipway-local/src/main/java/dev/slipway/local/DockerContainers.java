@@ -166,7 +166,7 @@ final class DockerContainers implements Containers {
     }
 
     /** Runs a call; lost connections and engine 5xx become transient failures naming {@code what}. */
-    private static <T> T call(String what, Supplier<T> call) {
+    static <T> T call(String what, Supplier<T> call) {
         try {
             return call.get();
         } catch (NotFoundException | NotModifiedException e) {
@@ -178,6 +178,13 @@ final class DockerContainers implements Containers {
             }
             throw TargetException.permanent(msg, e);
         } catch (RuntimeException e) {
+            if (Thread.currentThread().isInterrupted() || e.getCause() instanceof java.nio.channels.ClosedByInterruptException
+                    || e.getCause() instanceof java.io.InterruptedIOException) {
+                // an interrupt closes the engine socket; that is the run being stopped, not the engine being down
+                Thread.currentThread().interrupt();
+                throw TargetException.permanent("container engine call to " + what
+                        + " was interrupted (the run was cancelled or timed out)", e);
+            }
             if (e.getCause() instanceof IOException io) {
                 throw TargetException.transientFailure("container engine unreachable while trying to " + what + ": "
                         + io.getMessage() + " (is DOCKER_HOST's engine running?)", e);

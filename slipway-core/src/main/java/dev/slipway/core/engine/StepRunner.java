@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -106,7 +107,14 @@ final class StepRunner {
     private Outputs attempt(StepContext ctx, Function<StepContext, Outputs> call, Instant deadline, boolean cancellable) {
         CountDownLatch done = new CountDownLatch(1);
         AtomicReference<TargetException> thrown = new AtomicReference<>();
+        // Whoever claims first decides: the pool thread (the call runs and counts `done` down when it ends) or stop()
+        // (the call never runs). A task cancelled before its thread picked it up never runs its body, so without the
+        // claim stop() would wait the whole stop window for a `done` that never comes and call the step stuck.
+        AtomicBoolean claimed = new AtomicBoolean();
         Future<Outputs> f = pool.submit(() -> {
+            if (!claimed.compareAndSet(false, true)) {
+                return null; // stopped before it began
+            }
             try {
                 return call.apply(ctx);
             } catch (TargetException e) {
@@ -120,10 +128,10 @@ final class StepRunner {
             Outputs out = await(f, deadline, cancellable);
             return out == null ? Outputs.NONE : out;
         } catch (TimeoutException e) {
-            stop(f, done);
+            stop(f, done, claimed);
             throw new StepTimeout(thrown.get()); // what the step said as it was stopped explains the timeout
         } catch (InterruptedException e) {
-            stop(f, done);
+            stop(f, done, claimed);
             throw cancel.exception();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
@@ -174,7 +182,11 @@ final class StepRunner {
      * Interrupts the step and waits until it has really stopped, so compensation (or another process) never races it.
      * A step that does not stop within the stop window is stuck: {@link #onStuck} decides (the command line exits).
      */
-    private void stop(Future<Outputs> f, CountDownLatch done) {
+    private void stop(Future<Outputs> f, CountDownLatch done, AtomicBoolean claimed) {
+        if (claimed.compareAndSet(false, true)) {
+            f.cancel(false); // it had not begun and now never will: nothing to wait for
+            return;
+        }
         f.cancel(true);
         boolean interrupted = Thread.interrupted();
         try {
