@@ -48,6 +48,7 @@ public final class Engine implements AutoCloseable {
     private final ExecutorService pool = Executors.newCachedThreadPool(daemon("slipway-step"));
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("slipway-lease"));
     private final Releases releases;
+    private final Promotion promotion;
     private final Approvals approvals;
     /** One for every run of this engine: masking a secret of another run too costs nothing and can only help. */
     private final Masker masker;
@@ -62,6 +63,7 @@ public final class Engine implements AutoCloseable {
         this.targetFactory = targetFactory;
         this.options = options;
         this.releases = new Releases(journal);
+        this.promotion = new Promotion(journal, releases);
         this.approvals = new Approvals(journal, options.clock(), options.sleeper(), options.poll());
         this.masker = Masker.of(spec, options.env());
     }
@@ -88,7 +90,14 @@ public final class Engine implements AutoCloseable {
                 throw new SlipwayException(ErrorCode.BAD_CONFIG, Assessment.onlineRefused(st, why.get()) + "; nothing was changed");
             }
         }
-        return journal.enqueue(request, options.clock().instant());
+        RunRequest r = request;
+        if (r.tree() == null && r.kind() != RunKind.RESTORE) { // recorded so that a stage promoting from this one finds it
+            r = r.withTree(options.sources().tree(spec, r.commit(), r.origin()).orElse(null));
+        }
+        if (r.kind() == RunKind.DEPLOY && st.promoteFrom() != null) {
+            r = promotion.resolve(st, r);
+        }
+        return journal.enqueue(r, options.clock().instant());
     }
 
     /**
@@ -350,7 +359,8 @@ public final class Engine implements AutoCloseable {
         } catch (RuntimeException e) {
             unassessed = e.getMessage();
         }
-        List<String> lines = new ArrayList<>(PlanText.of(spec, st, commit, live, assessed, unassessed));
+        List<String> lines = new ArrayList<>(PlanText.of(spec, st, commit, live, assessed, unassessed,
+                st.promoteFrom() == null ? null : promotion.planLine(st, commit, options.sources().tree(spec, commit, null).orElse(null))));
         target(stageName).plan(maintenance(stageName, commit, StepName.BUILD, line -> { }, Duration.ofMinutes(1)))
                 .forEach(l -> lines.add("   " + l));
         return lines.stream().map(masker::mask).toList();
