@@ -69,7 +69,9 @@ class PromotionIT extends EngineIt {
             assertThat(engine.currentRelease(PROD).orElseThrow().build().get("promotedFromRun"))
                     .contains(Long.toString(staging.run().id()));
             assertThat(engine.plan(PROD, merge)).anyMatch(l -> l.contains("promote " + STAGING + "'s " + stagingImage
-                    + " (run " + staging.run().id() + ", commit " + a + "), no build"));
+                    + " (run " + staging.run().id() + ", commit " + a + "), no build"))
+                    .anyMatch(l -> l.strip().equals("build: none; deploys " + stagingImage + " (it must be in the container engine)"))
+                    .noneMatch(l -> l.strip().startsWith("build: " + APP + ":"));
             int runs = journal.runs(PROD, 100).size();
 
             SlipwayException refused = catchThrowableOfType(() -> engine.request(PROD, never, RunKind.DEPLOY, "it"),

@@ -8,6 +8,7 @@ import dev.slipway.core.journal.LeaseLostException;
 import dev.slipway.core.journal.RunRequest;
 import dev.slipway.core.journal.Journal;
 import dev.slipway.core.journal.JournalEvent;
+import dev.slipway.core.journal.RunKeys;
 import dev.slipway.core.journal.RunKind;
 import dev.slipway.core.journal.RunRecord;
 import dev.slipway.core.journal.RunView;
@@ -361,7 +362,7 @@ public final class Engine implements AutoCloseable {
         }
         List<String> lines = new ArrayList<>(PlanText.of(spec, st, commit, live, assessed, unassessed,
                 st.promoteFrom() == null ? null : promotion.planLine(st, commit, options.sources().tree(spec, commit, null).orElse(null))));
-        target(stageName).plan(maintenance(stageName, commit, StepName.BUILD, line -> { }, Duration.ofMinutes(1)))
+        target(stageName).plan(maintenance(stageName, commit, promotedImage(st, commit), StepName.BUILD, line -> { }, Duration.ofMinutes(1)))
                 .forEach(l -> lines.add("   " + l));
         return lines.stream().map(masker::mask).toList();
     }
@@ -404,10 +405,28 @@ public final class Engine implements AutoCloseable {
         return restore(stageName, id, "cli", log);
     }
 
-    /** A context for work outside a run (plan, snapshots): run id 0, nothing succeeded yet. */
+    /** The image a deploy of {@code commit} to a promoting stage would take from its source stage, or null. */
+    private String promotedImage(StageSpec st, String commit) {
+        if (st.promoteFrom() == null) {
+            return null;
+        }
+        try {
+            return promotion.source(st, options.sources().tree(spec, commit, null).orElse(null)).map(Promotion::reference).orElse(null);
+        } catch (SlipwayException e) {
+            return null; // the plan's promote line already says what is wrong
+        }
+    }
+
     private StepContext maintenance(String stageName, String commit, StepName step, java.util.function.Consumer<String> log,
                                     Duration timeout) {
-        RunRecord none = new RunRecord(0, spec.app(), stageName, commit, RunKind.DEPLOY, "cli", options.clock().instant());
+        return maintenance(stageName, commit, null, step, log, timeout);
+    }
+
+    /** A context for work outside a run (plan, snapshots): run id 0, nothing succeeded yet; {@code image} as if given. */
+    private StepContext maintenance(String stageName, String commit, String image, StepName step,
+                                    java.util.function.Consumer<String> log, Duration timeout) {
+        RunRecord none = new RunRecord(0, RunKeys.next(), spec.app(), stageName, commit, RunKind.DEPLOY, "cli",
+                options.clock().instant(), image, null);
         return new RunStepContext(journal.key(), journal.location(), options.sources(), () -> earlierBuild(none), none, spec,
                 step, 1, s -> Optional.empty(),
                 currentRelease(stageName), log, masker, options.env(), options.clock().instant().plus(timeout), options.clock());
