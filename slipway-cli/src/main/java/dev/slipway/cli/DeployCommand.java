@@ -35,7 +35,7 @@ final class DeployCommand extends StageCommand implements Callable<Integer> {
         }
         String sha = commit.orHead(spec);
         Optional<Git.Repo> repo = Git.repo(spec.baseDir());
-        if (image == null && repo.map(Git.Repo::dirty).orElse(false)) {
+        if (image == null && spec.requireStage(stage).promoteFrom() == null && repo.map(Git.Repo::dirty).orElse(false)) {
             err().println("note: the working tree has uncommitted changes; they are not deployed"
                     + " (Slipway builds commit " + sha.substring(0, Math.min(12, sha.length())) + " from git objects)");
         }

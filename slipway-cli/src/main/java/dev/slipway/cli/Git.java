@@ -29,6 +29,12 @@ final class Git {
             return r.exit() == 0 ? Optional.of(r.out().trim()) : Optional.empty();
         }
 
+        /** The git tree id of commit {@code commit}, if this repository holds the commit. */
+        Optional<String> tree(String commit) {
+            Result r = run(null, "--git-dir=" + gitDir, "rev-parse", "--verify", "--quiet", "--end-of-options", commit + "^{tree}");
+            return r.exit() == 0 && r.out().trim().matches("[0-9a-f]{40,64}") ? Optional.of(r.out().trim()) : Optional.empty();
+        }
+
         /**
          * {@code git diff --name-status -M from to -- under} as tab-separated lines ({@code R100\told\tnew}), paths as
          * git prints them (relative to the repository's top); {@code from} null lists every file of {@code to} under

@@ -68,6 +68,13 @@ final class GitSources implements Sources {
         }).toList());
     }
 
+    /** The commit's whole tree (not the spec's directory): promotion deploys a commit with the very same tree only. */
+    @Override
+    public Optional<String> tree(SlipwaySpec spec, String commit, String origin) {
+        return Git.repo(spec.baseDir().toAbsolutePath().normalize()).flatMap(r -> r.tree(commit))
+                .or(() -> Optional.ofNullable(origin).flatMap(Git::repoAt).flatMap(r -> r.tree(commit)));
+    }
+
     private static void unpack(Git.Repo repo, String commit, Path root, Path tree) {
         Path partial = root.resolve(commit + ".partial-" + UUID.randomUUID().toString().substring(0, 8));
         try {

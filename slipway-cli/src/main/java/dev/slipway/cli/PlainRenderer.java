@@ -47,7 +47,7 @@ final class PlainRenderer implements RunListener {
                 started.put(e.step(), e.at());
                 yield e.step() + " started";
             }
-            case STEP_SUCCEEDED -> e.step() + " succeeded" + took(e);
+            case STEP_SUCCEEDED -> e.step() + " succeeded" + took(e) + Provenance.of(e.data()).map(p -> ": " + p).orElse("");
             case STEP_FAILED -> e.step() + " failed" + took(e) + ": " + e.get("reason");
             case STEP_RETRYING -> e.step() + " will retry in " + e.get("delayMs") + "ms: " + e.get("reason");
             case APPROVAL_REQUESTED -> "waiting for " + e.get("required") + " approval(s) of " + e.get("digest")

@@ -45,6 +45,9 @@ final class StatusCommand implements Callable<Integer> {
                     out.printf("%-12s %-8s %-14s %-28s %s%n", s.get("stage"), s.get("target"), or(s.get("liveCommit")),
                             s.get("latestRun") == null ? "-" : "#" + s.get("latestRun") + " " + s.get("latestState"),
                             s.get("heldBy") == null ? "idle" : "running #" + s.get("heldRun"));
+                    if (s.get("liveFrom") != null) {
+                        out.printf("%-12s live release: %s%n", "", s.get("liveFrom"));
+                    }
                 }
             }
         }
@@ -60,6 +63,7 @@ final class StatusCommand implements Callable<Integer> {
         m.put("liveCommit", live.map(r -> short12(r.commit())).orElse(null));
         m.put("liveRun", live.map(Release::runId).orElse(null));
         m.put("liveImage", live.flatMap(r -> r.build().get("image")).orElse(null));
+        m.put("liveFrom", live.flatMap(r -> Provenance.of(r.build().values())).orElse(null));
         List<RunRecord> latest = journal.runs(stage.name(), 1);
         RunView view = latest.isEmpty() ? null : RunView.of(latest.get(0), journal.events(latest.get(0).id()));
         m.put("latestRun", view == null ? null : view.run().id());

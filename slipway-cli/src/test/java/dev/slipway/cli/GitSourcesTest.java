@@ -130,6 +130,34 @@ class GitSourcesTest {
     }
 
     @Test
+    void tree_mergeCommitWithTheSameTree_isTheSameTreeIdAndAnotherCommitsIsNot() throws Exception {
+        Path repo = repo(dir.resolve("repo"));
+        String a = commit(repo, "a");
+        String b = commit(repo, "b");
+        String aTree = git(repo, "rev-parse", a + "^{tree}");
+        String merge = git(repo, "commit-tree", aTree, "-p", b, "-p", a, "-m", "merge main into prod");
+        SlipwaySpec spec = new SpecLoader().load(repo.resolve("app/slipway.yml"));
+
+        assertThat(new GitSources().tree(spec, merge, null)).contains(aTree);
+        assertThat(new GitSources().tree(spec, a, null)).contains(aTree);
+        assertThat(new GitSources().tree(spec, b, null)).isPresent().get().isNotEqualTo(aTree);
+        assertThat(new GitSources().tree(spec, "0".repeat(40), null)).isEmpty();
+    }
+
+    @Test
+    void tree_commitOnlyInTheRequestersRepository_isReadFromThere() throws Exception {
+        Path mine = repo(dir.resolve("mine"));
+        commit(mine, "mine");
+        Path theirs = repo(dir.resolve("theirs"));
+        String only = commit(theirs, "theirs");
+        SlipwaySpec spec = new SpecLoader().load(mine.resolve("app/slipway.yml"));
+
+        assertThat(new GitSources().tree(spec, only, theirs.resolve(".git").toString()))
+                .contains(git(theirs, "rev-parse", only + "^{tree}"));
+        assertThat(new GitSources().tree(spec, only, null)).isEmpty();
+    }
+
+    @Test
     void sourceDir_commitNowhere_failsNamingItAndWhatToDo() throws Exception {
         Path repo = repo(dir.resolve("repo"));
         commit(repo, "one");

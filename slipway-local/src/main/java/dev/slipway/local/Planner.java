@@ -23,7 +23,8 @@ final class Planner {
         LocalSpec local = LocalSettings.local(ctx);
         List<String> lines = new ArrayList<>();
         String tag = ImageRefs.local(spec.app(), ctx.commit());
-        lines.add("build: " + tag + " from " + Path.of(spec.build().context()).resolve(spec.build().dockerfile()).normalize()
+        java.util.Optional<String> given = ctx.requestedImage();
+        lines.add(given.isPresent() ? "build: none; deploys " + given.get() + " (it must be in the container engine)" : "build: " + tag + " from " + Path.of(spec.build().context()).resolve(spec.build().dockerfile()).normalize()
                 + " as of commit " + ctx.commit() + " (an image already built for it is reused)"
                 + (spec.build().args().isEmpty() ? "" : " with build args "
                 + String.join(", ", spec.build().args().keySet()))

@@ -34,7 +34,7 @@ import java.util.stream.Stream;
  */
 final class HelloStage implements AutoCloseable {
     static final String APP = "hello-it";
-    private static final Path CONTEXTS = Path.of("target/it-contexts").toAbsolutePath();
+    static final Path CONTEXTS = Path.of("target/it-contexts").toAbsolutePath();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     final String stage;
@@ -268,7 +268,7 @@ final class HelloStage implements AutoCloseable {
     }
 
     /** target/it-contexts/v1..v3 from examples/hello-server (copied each time: the jar may have been rebuilt). */
-    private static synchronized void prepareContexts() {
+    static synchronized void prepareContexts() {
         Path jar = ItEnv.helloJar();
         try {
             for (String v : List.of("v1", "v2", "v3")) {

@@ -8,6 +8,7 @@ import dev.slipway.core.journal.LeaseLostException;
 import dev.slipway.core.journal.RunRequest;
 import dev.slipway.core.journal.Journal;
 import dev.slipway.core.journal.JournalEvent;
+import dev.slipway.core.journal.RunKeys;
 import dev.slipway.core.journal.RunKind;
 import dev.slipway.core.journal.RunRecord;
 import dev.slipway.core.journal.RunView;
@@ -48,6 +49,7 @@ public final class Engine implements AutoCloseable {
     private final ExecutorService pool = Executors.newCachedThreadPool(daemon("slipway-step"));
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("slipway-lease"));
     private final Releases releases;
+    private final Promotion promotion;
     private final Approvals approvals;
     /** One for every run of this engine: masking a secret of another run too costs nothing and can only help. */
     private final Masker masker;
@@ -62,6 +64,7 @@ public final class Engine implements AutoCloseable {
         this.targetFactory = targetFactory;
         this.options = options;
         this.releases = new Releases(journal);
+        this.promotion = new Promotion(journal, releases);
         this.approvals = new Approvals(journal, options.clock(), options.sleeper(), options.poll());
         this.masker = Masker.of(spec, options.env());
     }
@@ -92,10 +95,17 @@ public final class Engine implements AutoCloseable {
                 throw new SlipwayException(ErrorCode.BAD_CONFIG, Assessment.onlineRefused(st, why.get()) + "; nothing was changed");
             }
         }
-        Optional<ApprovalSource.Given> given = request.kind() == RunKind.RESTORE || !st.approvals().gated() ? Optional.empty()
-                : options.approvals().approvals(request, st);
+        RunRequest r = request;
+        if (r.tree() == null && r.kind() != RunKind.RESTORE) { // recorded so that a stage promoting from this one finds it
+            r = r.withTree(options.sources().tree(spec, r.commit(), r.origin()).orElse(null));
+        }
+        if (r.kind() == RunKind.DEPLOY && st.promoteFrom() != null) {
+            r = promotion.resolve(st, r);
+        }
+        Optional<ApprovalSource.Given> given = r.kind() == RunKind.RESTORE || !st.approvals().gated() ? Optional.empty()
+                : options.approvals().approvals(r, st);
         List<ApprovalSource.Approval> approved = given.map(g -> Approvals.counted(g, st, request.requestedBy())).orElse(List.of());
-        RunRecord run = journal.enqueue(request, options.clock().instant());
+        RunRecord run = journal.enqueue(r, options.clock().instant());
         given.ifPresent(g -> approvals.record(run, g, approved));
         return run;
     }
@@ -359,8 +369,9 @@ public final class Engine implements AutoCloseable {
         } catch (RuntimeException e) {
             unassessed = e.getMessage();
         }
-        List<String> lines = new ArrayList<>(PlanText.of(spec, st, commit, live, assessed, unassessed));
-        target(stageName).plan(maintenance(stageName, commit, StepName.BUILD, line -> { }, Duration.ofMinutes(1)))
+        List<String> lines = new ArrayList<>(PlanText.of(spec, st, commit, live, assessed, unassessed,
+                st.promoteFrom() == null ? null : promotion.planLine(st, commit, options.sources().tree(spec, commit, null).orElse(null))));
+        target(stageName).plan(maintenance(stageName, commit, promotedImage(st, commit), StepName.BUILD, line -> { }, Duration.ofMinutes(1)))
                 .forEach(l -> lines.add("   " + l));
         return lines.stream().map(masker::mask).toList();
     }
@@ -403,10 +414,28 @@ public final class Engine implements AutoCloseable {
         return restore(stageName, id, "cli", log);
     }
 
-    /** A context for work outside a run (plan, snapshots): run id 0, nothing succeeded yet. */
+    /** The image a deploy of {@code commit} to a promoting stage would take from its source stage, or null. */
+    private String promotedImage(StageSpec st, String commit) {
+        if (st.promoteFrom() == null) {
+            return null;
+        }
+        try {
+            return promotion.source(st, options.sources().tree(spec, commit, null).orElse(null)).map(Promotion::reference).orElse(null);
+        } catch (SlipwayException e) {
+            return null; // the plan's promote line already says what is wrong
+        }
+    }
+
     private StepContext maintenance(String stageName, String commit, StepName step, java.util.function.Consumer<String> log,
                                     Duration timeout) {
-        RunRecord none = new RunRecord(0, spec.app(), stageName, commit, RunKind.DEPLOY, "cli", options.clock().instant());
+        return maintenance(stageName, commit, null, step, log, timeout);
+    }
+
+    /** A context for work outside a run (plan, snapshots): run id 0, nothing succeeded yet; {@code image} as if given. */
+    private StepContext maintenance(String stageName, String commit, String image, StepName step,
+                                    java.util.function.Consumer<String> log, Duration timeout) {
+        RunRecord none = new RunRecord(0, RunKeys.next(), spec.app(), stageName, commit, RunKind.DEPLOY, "cli",
+                options.clock().instant(), image, null);
         return new RunStepContext(journal.key(), journal.location(), options.sources(), () -> earlierBuild(none), none, spec,
                 step, 1, s -> Optional.empty(),
                 currentRelease(stageName), log, masker, options.env(), options.clock().instant().plus(timeout), options.clock());

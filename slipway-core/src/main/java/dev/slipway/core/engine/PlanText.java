@@ -22,16 +22,18 @@ final class PlanText {
     /**
      * @param assessed the classification and strategy a deploy would journal in its classify step, or why plan could
      *                 not tell (the deploy itself would then fail in that step, before changing anything)
+     * @param promoted what a stage with promote-from deploys instead of a build (or that it would refuse), else null
      */
     static List<String> of(SlipwaySpec spec, StageSpec st, String commit, Optional<Release> live, Assessment assessed,
-                           String unassessed) {
+                           String unassessed, String promoted) {
         List<String> lines = new ArrayList<>();
         lines.add("stage " + st.name() + " (target " + st.target() + ", " + st.replicas() + " replica(s)); live now: "
                 + live.map(r -> r.commit() + " from run " + r.runId()).orElse("nothing deployed by Slipway yet"));
+        String image = promoted != null ? promoted : "build " + commit;
         lines.add(st.approvals().gated()
-                ? "1. build " + commit + ", then wait for " + st.approvals().required()
+                ? "1. " + image + ", then wait for " + st.approvals().required()
                 + " approval(s) of its digest, then snapshot the database"
-                : "1. build " + commit + " and snapshot the database, in parallel");
+                : "1. " + image + " and snapshot the database, in parallel");
         if (assessed == null) {
             lines.add("2. classify the pending migrations: " + unassessed + " (a deploy would fail here, before changing anything)");
             return lines;

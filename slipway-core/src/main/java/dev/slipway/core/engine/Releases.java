@@ -32,9 +32,21 @@ final class Releases {
         return journal.releases(stage, commit, 1).stream().map(r -> release(RunView.of(r, journal.events(r.id())))).findFirst();
     }
 
+    Optional<RunRecord> run(long id) {
+        return journal.run(id);
+    }
+
+    /** Run {@code run} as a release (it need not be one: the caller knows it succeeded). */
+    Release of(RunRecord run) {
+        return release(RunView.of(run, journal.events(run.id())));
+    }
+
+    /** A promoted run's promote step stands for its build: its outputs are the image the release runs. */
     private static Release release(RunView v) {
         RunRecord r = v.run();
-        return new Release(r.id(), r.key(), r.commit(), outputs(v, StepName.BUILD), outputs(v, StepName.DEPLOY));
+        Outputs build = outputs(v, StepName.BUILD);
+        return new Release(r.id(), r.key(), r.commit(), build.values().isEmpty() ? outputs(v, StepName.PROMOTE) : build,
+                outputs(v, StepName.DEPLOY));
     }
 
     private static Outputs outputs(RunView v, StepName step) {

@@ -81,6 +81,7 @@ final class RunExecution {
                 outputs.put(StepName.fromId(name), new Outputs(s.outputs()));
             }
         });
+        promotedImageIsTheBuild();
         boolean resumed = start.events().stream().anyMatch(e -> e.type() == EventType.RUN_STARTED);
         recorder.event(resumed ? EventType.RUN_RESUMED : EventType.RUN_STARTED, null, "holder", holder, "commit", run.commit(),
                 "key", run.key());
@@ -164,15 +165,48 @@ final class RunExecution {
     }
 
     private void beforeChange() {
+        Runnable image = run.promotedFrom() == null ? () -> step(StepName.BUILD, spec.timeouts().build(), this::build)
+                : () -> {
+                    step(StepName.PROMOTE, spec.timeouts().build(), this::promote);
+                    promotedImageIsTheBuild();
+                };
         if (stage.approvals().gated() || !parallel.enabled()) {
-            step(StepName.BUILD, spec.timeouts().build(), this::build);
+            image.run();
             if (stage.approvals().gated()) {
                 approval();
             }
             step(StepName.SNAPSHOT, spec.timeouts().snapshot(), target::snapshot);
         } else {
-            parallel.both(() -> step(StepName.BUILD, spec.timeouts().build(), this::build),
-                    () -> step(StepName.SNAPSHOT, spec.timeouts().snapshot(), target::snapshot));
+            parallel.both(image, () -> step(StepName.SNAPSHOT, spec.timeouts().snapshot(), target::snapshot));
+        }
+    }
+
+    /**
+     * A promoted run builds nothing: the target's build is handed the image the source stage verified
+     * ({@link StepContext#requestedImage()}), checks it is there (and on ecs registers the task definition), and the
+     * step's outputs say where the image came from.
+     */
+    private Outputs promote(StepContext ctx) {
+        RunRecord sourceRun = releases.run(run.promotedFrom()).orElseThrow(() -> new IllegalStateException(
+                "run " + run.id() + " promotes run " + run.promotedFrom() + ", which the journal does not hold (bug)"));
+        Release source = releases.of(sourceRun);
+        String from = sourceRun.stage();
+        String digest = source.build().get("digest").orElse(run.image());
+        ctx.log("promoting " + from + "'s " + digest + " (run " + source.runId() + ", commit " + source.commit()
+                + ", verified there); nothing is built");
+        Map<String, String> out = new java.util.LinkedHashMap<>(target.build(ctx).values());
+        out.put("promotedFromStage", from);
+        out.put("promotedFromRun", Long.toString(source.runId()));
+        out.put("promotedFromCommit", source.commit());
+        out.put("promotedDigest", digest);
+        return new Outputs(out);
+    }
+
+    /** Later steps (and targets) read the image from the build's outputs; in a promoted run the promote step made it. */
+    private void promotedImageIsTheBuild() {
+        Outputs promoted = outputs.get(StepName.PROMOTE);
+        if (promoted != null) {
+            outputs.putIfAbsent(StepName.BUILD, promoted);
         }
     }
 

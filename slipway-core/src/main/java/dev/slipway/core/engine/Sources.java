@@ -25,4 +25,12 @@ public interface Sources {
     default java.util.Optional<java.util.List<String>> changes(SlipwaySpec spec, String from, String to) {
         return java.util.Optional.empty();
     }
+
+    /**
+     * The git tree id of {@code commit} ({@code git rev-parse COMMIT^{tree}}), read from the spec's repository or else
+     * the requester's ({@code origin}, may be null). Empty when no repository at hand holds the commit.
+     */
+    default java.util.Optional<String> tree(SlipwaySpec spec, String commit, String origin) {
+        return java.util.Optional.empty();
+    }
 }

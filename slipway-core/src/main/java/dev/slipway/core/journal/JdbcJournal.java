@@ -24,7 +24,8 @@ import javax.sql.DataSource;
 final class JdbcJournal implements Journal {
     private static final TypeReference<Map<String, String>> MAP = new TypeReference<>() {
     };
-    private static final String RUN_COLUMNS = "id, run_key, app, stage, commit_sha, kind, requested_by, requested_at_ms, image_ref, origin";
+    private static final String RUN_COLUMNS = "id, run_key, app, stage, commit_sha, kind, requested_by, requested_at_ms, image_ref, origin, tree_id,"
+            + " promoted_from";
     private static final int APPEND_TRIES = 20;
     private final DataSource data;
     private final AutoCloseable pool;
@@ -120,10 +121,11 @@ final class JdbcJournal implements Journal {
                     }
                     long id = Sql.single(tx, "update slipway_counters set value = value + 1 where name = 'run' returning value");
                     RunRecord run = new RunRecord(id, RunKeys.next(), request.app(), request.stage(), request.commit(), request.kind(),
-                            request.requestedBy(), Instant.ofEpochMilli(at.toEpochMilli()), request.image(), request.origin());
+                            request.requestedBy(), Instant.ofEpochMilli(at.toEpochMilli()), request.image(), request.origin(),
+                            request.tree(), request.promotedFrom());
                     Sql.update(tx, "insert into slipway_runs (" + RUN_COLUMNS + ", state, open_key) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                            + " 'QUEUED', ?)", id, run.key(), run.app(), run.stage(), run.commit(), run.kind().name(), run.requestedBy(),
-                            at.toEpochMilli(), run.image(), run.origin(), open);
+                            + " ?, ?, 'QUEUED', ?)", id, run.key(), run.app(), run.stage(), run.commit(), run.kind().name(),
+                            run.requestedBy(), at.toEpochMilli(), run.image(), run.origin(), run.tree(), run.promotedFrom(), open);
                     insertEvent(tx, run, EventType.RUN_QUEUED, null, Map.of("commit", run.commit(), "by", run.requestedBy()), at);
                     return run;
                 });
@@ -221,6 +223,13 @@ final class JdbcJournal implements Journal {
     }
 
     @Override
+    public Optional<RunRecord> verified(String stage, String tree) {
+        return withConnection("find the verified run of " + stage + " for tree " + tree, c -> Sql.first(c, this::record, "select "
+                + RUN_COLUMNS + " from slipway_runs where stage = ? and tree_id = ? and state = 'SUCCEEDED' and kind in ('DEPLOY', 'ROLLBACK')"
+                + " order by id desc limit 1", stage, tree));
+    }
+
+    @Override
     public Optional<Map<String, String>> build(String app, String commit, List<String> stages) {
         if (stages.isEmpty()) {
             return Optional.empty();
@@ -309,7 +318,12 @@ final class JdbcJournal implements Journal {
         String runKey = rs.getString(2);
         return new RunRecord(id, runKey != null ? runKey : id + "." + key(), rs.getString(3), rs.getString(4), rs.getString(5),
                 RunKind.valueOf(rs.getString(6)), rs.getString(7), Instant.ofEpochMilli(rs.getLong(8)), rs.getString(9),
-                rs.getString(10));
+                rs.getString(10), rs.getString(11), promotedFrom(rs));
+    }
+
+    private static Long promotedFrom(ResultSet rs) throws SQLException {
+        long from = rs.getLong(12);
+        return rs.wasNull() ? null : from;
     }
 
     private String toJson(Map<String, String> data) {

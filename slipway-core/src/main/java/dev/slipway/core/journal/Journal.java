@@ -64,6 +64,12 @@ public interface Journal extends AutoCloseable {
     List<RunRecord> releases(String stage, String commit, int limit);
 
     /**
+     * The newest run of {@code stage} that succeeded (its release was verified) for the git tree {@code tree}: what a
+     * stage that promotes from {@code stage} deploys.
+     */
+    Optional<RunRecord> verified(String stage, String tree);
+
+    /**
      * The outputs of the newest successful build of {@code app} at {@code commit} by a run of one of {@code stages}.
      */
     Optional<Map<String, String>> build(String app, String commit, List<String> stages);

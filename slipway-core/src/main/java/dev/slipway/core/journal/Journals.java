@@ -18,7 +18,7 @@ import org.flywaydb.core.Flyway;
 /** Opens the journal store named by a JDBC URL (SQLite or PostgreSQL) and brings its schema up to date. */
 public final class Journals {
     /** Versions of {@code db/journal}; when the store already has all of them, Flyway is not started at all. */
-    private static final Set<String> SCHEMA_VERSIONS = Set.of("1", "2");
+    private static final Set<String> SCHEMA_VERSIONS = Set.of("1", "2", "3");
 
     private Journals() {
     }

@@ -11,13 +11,20 @@ import java.time.Instant;
  * @param image       an image reference with digest to deploy instead of building ({@code deploy --image}), or null
  * @param origin      where the requester's git objects are ({@code git --git-dir}), so that whichever process drives
  *                    the run builds the requested commit from them; null when unknown
+ * @param tree         the git tree id of {@code commit}, or null when the requester could not tell
+ * @param promotedFrom the run of another stage whose verified image this run deploys ({@code promote-from}), or null
  */
 public record RunRecord(long id, String key, String app, String stage, String commit, RunKind kind, String requestedBy,
-                        Instant requestedAt, String image, String origin) {
+                        Instant requestedAt, String image, String origin, String tree, Long promotedFrom) {
     public RunRecord {
         if (key == null || key.isBlank()) {
             throw new IllegalArgumentException("a run needs a key (bug)");
         }
+    }
+
+    public RunRecord(long id, String key, String app, String stage, String commit, RunKind kind, String requestedBy,
+                     Instant requestedAt, String image, String origin) {
+        this(id, key, app, stage, commit, kind, requestedBy, requestedAt, image, origin, null, null);
     }
 
     /** A request with a fresh key, no image and no origin (tests, maintenance contexts). */

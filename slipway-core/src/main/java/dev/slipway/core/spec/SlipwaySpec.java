@@ -64,10 +64,49 @@ public record SlipwaySpec(String app, Path baseDir, BuildSpec build, MigrationsS
                 }
             }
             checkBranches(stagesNode, stages);
+            checkPromotions(stagesNode, stages);
         }
         return new SlipwaySpec(app, baseDir, BuildSpec.read(root.get("build")), MigrationsSpec.read(root.get("migrations")),
                 HealthSpec.read(root.get("health")), TimeoutsSpec.read(root.get("timeouts")), stages,
                 StateSpec.read(root.get("state")), MetricsSpec.read(root.get("metrics")));
+    }
+
+    /**
+     * {@code promote-from} names another stage of this file (hence of the same journal), on the same target type, and
+     * promotions form no cycle; on ecs the two stages share an ECR repository, since Slipway copies no image.
+     */
+    private static void checkPromotions(Node stagesNode, Map<String, StageSpec> stages) {
+        for (StageSpec s : stages.values()) {
+            if (s.promoteFrom() == null) {
+                continue;
+            }
+            Node at = stagesNode.get(s.name()).get("promote-from");
+            StageSpec from = stages.get(s.promoteFrom());
+            if (s.promoteFrom().equals(s.name())) {
+                at.problem("names this stage itself; name the stage whose verified image this one deploys");
+            } else if (from == null) {
+                at.problem("names no stage of this file: '" + Node.shown(s.promoteFrom(), 60) + "'; stages are "
+                        + String.join(", ", stages.keySet()) + dev.slipway.core.spec.Suggest.didYouMean(s.promoteFrom(), stages.keySet()));
+            } else if (!from.target().equals(s.target())) {
+                at.problem("stage " + from.name() + " uses target " + from.target() + " and this one " + s.target()
+                        + "; promotion deploys the same image, so both stages need the same target");
+            } else if (from.ecs() != null && s.ecs() != null && !java.util.Objects.equals(from.ecs().ecrRepository(), s.ecs().ecrRepository())) {
+                at.problem("stage " + from.name() + " keeps its images in ECR repository " + from.ecs().ecrRepository() + " and this one in "
+                        + s.ecs().ecrRepository() + "; promotion needs the same ecs.ecr-repository (Slipway copies no image)");
+            } else if (cycle(s, stages)) {
+                at.problem("makes a cycle of promotions (" + s.name() + " -> " + s.promoteFrom() + " -> …); one stage must build");
+            }
+        }
+    }
+
+    private static boolean cycle(StageSpec start, Map<String, StageSpec> stages) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (StageSpec s = start; s != null && s.promoteFrom() != null; s = stages.get(s.promoteFrom())) {
+            if (!seen.add(s.name())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void checkBranches(Node stagesNode, Map<String, StageSpec> stages) {

@@ -22,13 +22,15 @@ import java.util.Set;
  *                    pending migrations)
  * @param preflight   whether to run the migrations on a scratch restore of the snapshot before anything stops; null
  *                    leaves it to the target (the local target does, where it can)
+ * @param promoteFrom the stage whose verified image this stage deploys instead of building (matched by the commit's
+ *                    git tree), or null when this stage builds its own
  */
 public record StageSpec(String name, String branch, String target, boolean production, int replicas,
                         DatabaseSpec database, ConfigValue redisUrl, Map<String, ConfigValue> environment,
                         ApprovalsSpec approvals, SnapshotsSpec snapshots, LocalSpec local, EcsSpec ecs,
-                        Strategy strategy, Boolean preflight) {
+                        Strategy strategy, Boolean preflight, String promoteFrom) {
     static final Set<String> KEYS = Set.of("branch", "target", "production", "replicas", "database", "redis",
-            "environment", "approvals", "snapshots", "local", "ecs", "strategy", "preflight");
+            "environment", "approvals", "snapshots", "local", "ecs", "strategy", "preflight", "promote-from");
     /** The targets Slipway ships; more may be added through {@link dev.slipway.core.target.TargetProvider}. */
     public static final Set<String> BUILT_IN_TARGETS = Set.of("local", "ecs");
 
@@ -61,7 +63,7 @@ public record StageSpec(String name, String branch, String target, boolean produ
                 n.integer("replicas", 1, 1, 100), DatabaseSpec.read(n.get("database")), redisUrl,
                 n.valueMap("environment"), ApprovalsSpec.read(n.get("approvals"), production),
                 SnapshotsSpec.read(n.get("snapshots")), readLocal(n, target), readEcs(n, target), readStrategy(n),
-                n.get("preflight").present() ? n.bool("preflight", true) : null);
+                n.get("preflight").present() ? n.bool("preflight", true) : null, n.string("promote-from", null, false));
     }
 
     private static Strategy readStrategy(Node n) {

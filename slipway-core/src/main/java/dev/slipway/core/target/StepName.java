@@ -8,6 +8,11 @@ import java.util.Arrays;
  */
 public enum StepName {
     BUILD("build"),
+    /**
+     * Instead of {@link #BUILD} in a stage with {@code promote-from}: the target is given the image another stage
+     * verified ({@link StepContext#requestedImage()}) and builds nothing; its outputs stand for the build's.
+     */
+    PROMOTE("promote"),
     SNAPSHOT("snapshot"),
     APPROVAL("approval"),
     /** The migrations run on a scratch restore of the snapshot, before anything stops (targets that can). */

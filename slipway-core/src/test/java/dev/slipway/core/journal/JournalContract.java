@@ -220,6 +220,26 @@ abstract class JournalContract {
         assertThat(journal.build("app", "c1", List.of("elsewhere"))).isEmpty();
     }
 
+    @Test
+    void verified_newestSucceededRunOfTheTree_isFoundWithItsProvenance() {
+        RunRecord older = journal.enqueue(new RunRequest("app", stage, "c1", RunKind.DEPLOY, "alice", null, null, "t1", null), t0);
+        journal.append(older.id(), EventType.RUN_SUCCEEDED, null, Map.of(), t0);
+        RunRecord newer = journal.enqueue(new RunRequest("app", stage, "c2", RunKind.DEPLOY, "alice", null, null, "t1", null), t0);
+        journal.append(newer.id(), EventType.RUN_SUCCEEDED, null, Map.of(), t0);
+        RunRecord failed = journal.enqueue(new RunRequest("app", stage, "c3", RunKind.DEPLOY, "alice", null, null, "t1", null), t0);
+        journal.append(failed.id(), EventType.RUN_FAILED, null, Map.of("reason", "x"), t0);
+        journal.enqueue(new RunRequest("app", stage, "c4", RunKind.DEPLOY, "alice", null, null, "t2", null), t0); // not ended
+        RunRecord promoted = journal.enqueue(new RunRequest("app", stage + "-prod", "c2", RunKind.DEPLOY, "bob",
+                "img@sha256:1", null, "t1", newer.id()), t0);
+
+        assertThat(journal.verified(stage, "t1")).contains(newer);
+        assertThat(journal.verified(stage, "t2")).isEmpty();
+        assertThat(journal.verified(stage + "-prod", "t1")).isEmpty();
+        assertThat(journal.run(promoted.id()).orElseThrow()).isEqualTo(promoted)
+                .extracting(RunRecord::tree, RunRecord::promotedFrom).containsExactly("t1", newer.id());
+        assertThat(journal.run(older.id()).orElseThrow().promotedFrom()).isNull();
+    }
+
     /** Adds {@code count} runs of {@link #stage} that ended in {@code state}, in one transaction. */
     private void history(RunState state, int count) {
         String[] s = store();

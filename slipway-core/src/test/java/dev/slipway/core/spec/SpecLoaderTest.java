@@ -144,6 +144,46 @@ class SpecLoaderTest {
     }
 
     @Test
+    void parse_promoteFromAnotherStage_isRead() {
+        SlipwaySpec spec = parse("""
+                app: a
+                build: {context: .}
+                stages:
+                  staging: {branch: main}
+                  prod: {branch: prod, promote-from: staging}
+                """);
+
+        assertThat(spec.stage("prod").orElseThrow().promoteFrom()).isEqualTo("staging");
+        assertThat(spec.stage("staging").orElseThrow().promoteFrom()).isNull();
+    }
+
+    @Test
+    void parse_badPromotions_reportEveryOneWithItsPath() {
+        String yaml = """
+                app: a
+                build: {context: .}
+                stages:
+                  staging: {branch: main, promote-from: staging}
+                  prod: {branch: prod, promote-from: stagin}
+                  a: {branch: a, promote-from: b}
+                  b: {branch: b, promote-from: a}
+                  remote: {branch: r, target: ecs, promote-from: c, ecs: {region: eu-west-1, cluster: c, service: s, task-definition: t.json, ecr-repository: one}}
+                  c: {branch: c}
+                  e1: {branch: e1, target: ecs, ecs: {region: eu-west-1, cluster: c, service: s, task-definition: t.json, ecr-repository: one}}
+                  e2: {branch: e2, target: ecs, promote-from: e1, ecs: {region: eu-west-1, cluster: c, service: s2, task-definition: t.json, ecr-repository: two}}
+                """;
+
+        assertThatThrownBy(() -> parse(yaml)).isInstanceOf(SpecException.class)
+                .hasMessageContaining("stages.staging.promote-from: names this stage itself")
+                .hasMessageContaining("stages.prod.promote-from: names no stage of this file: 'stagin'")
+                .hasMessageContaining("did you mean 'staging'")
+                .hasMessageContaining("stages.a.promote-from: makes a cycle of promotions (a -> b")
+                .hasMessageContaining("stages.b.promote-from: makes a cycle of promotions (b -> a")
+                .hasMessageContaining("stages.remote.promote-from: stage c uses target local and this one ecs")
+                .hasMessageContaining("stages.e2.promote-from: stage e1 keeps its images in ECR repository one and this one in two");
+    }
+
+    @Test
     void parse_brokenYaml_namesTheLine() {
         assertThatThrownBy(() -> parse("app: a\nstages: [\n")).isInstanceOf(SpecException.class)
                 .hasMessageContaining("not valid YAML at line");
