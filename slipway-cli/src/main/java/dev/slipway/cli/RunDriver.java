@@ -79,7 +79,7 @@ final class RunDriver {
         if (url == null || !view.state().isTerminal()) {
             return;
         }
-        String text = RunMetrics.render(journal, spec.app(), view.run().stage(), view);
+        String text = RunMetrics.render(journal, spec.app(), view.run().stage(), java.time.Instant.now());
         String problem = new Pushgateway(url).push(spec.app(), view.run().stage(), text);
         if (problem != null) {
             out.println("warning: metrics not pushed: " + problem);

@@ -246,12 +246,13 @@ abstract class JournalContract {
         RunRecord latest = journal.enqueue("app", stage, "c1", RunKind.DEPLOY, "alice", t0);
         journal.append(latest.id(), EventType.RUN_SUCCEEDED, null, Map.of(), t0.plusSeconds(60));
 
-        String text = dev.slipway.core.metrics.RunMetrics.render(journal, "app", stage, RunView.of(latest, journal.events(latest.id())));
+        String text = dev.slipway.core.metrics.RunMetrics.render(journal, "app", stage, t0.plusSeconds(60));
 
-        String labels = "{app=\"app\",stage=\"" + stage + "\",result=";
-        assertThat(text).contains("slipway_runs_total" + labels + "\"failed\"} 1100\n")
-                .contains("slipway_runs_total" + labels + "\"succeeded\"} 151\n")
-                .contains("slipway_runs_total" + labels + "\"rolled_back\"} 0\n");
+        String labels = "{app=\"app\",result=";
+        String stageLabel = "\",stage=\"" + stage + "\"} ";
+        assertThat(text).contains("slipway_runs_total" + labels + "\"failed" + stageLabel + "1100.0\n")
+                .contains("slipway_runs_total" + labels + "\"succeeded" + stageLabel + "151.0\n")
+                .contains("slipway_runs_total" + labels + "\"rolled_back" + stageLabel + "0.0\n");
         assertThat(journal.countByState("app", stage)).containsEntry(RunState.FAILED, 1100L).containsEntry(RunState.SUCCEEDED, 151L);
     }
 
