@@ -3,7 +3,6 @@ package dev.slipway.core.metrics;
 import dev.slipway.core.journal.EventType;
 import dev.slipway.core.journal.Journal;
 import dev.slipway.core.journal.JournalEvent;
-import dev.slipway.core.journal.RunRecord;
 import dev.slipway.core.journal.RunState;
 import dev.slipway.core.journal.RunView;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -18,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,78 +31,97 @@ import java.util.Optional;
 public final class RunMetrics {
     /** Seconds, 0.1 s to 30 min: a health check to a slow ECS roll-out. */
     static final double[] BUCKETS = {0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1200, 1800};
-    private static final String[] STAGE = {"app", "stage"};
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Map<String, Object> metrics = new HashMap<>();
 
     private RunMetrics() {
     }
 
-    /** The exposition text for {@code stage}, read from {@code journal}; DORA figures over the default window. */
+    /** The exposition text for {@code stages}, read from {@code journal}; DORA figures over the default window. */
+    public static String render(Journal journal, String app, List<String> stages, Instant now) {
+        RunMetrics m = new RunMetrics();
+        for (String stage : stages) {
+            List<RunView> runs = journal.runs(stage, Integer.MAX_VALUE).stream().filter(r -> r.app().equals(app))
+                    .map(r -> RunView.of(r, journal.events(r.id()))).toList();
+            m.add(app, stage, journal.countByState(app, stage), runs, now, Dora.DEFAULT_WINDOW);
+        }
+        return m.write();
+    }
+
+    /** The exposition text for one stage. */
     public static String render(Journal journal, String app, String stage, Instant now) {
-        List<RunView> runs = journal.runs(stage, Integer.MAX_VALUE).stream().filter(r -> r.app().equals(app))
-                .map(r -> RunView.of(r, journal.events(r.id()))).toList();
-        return render(app, stage, journal.countByState(app, stage), runs, now, Dora.DEFAULT_WINDOW);
+        return render(journal, app, List.of(stage), now);
     }
 
     /** The exposition text from {@code ended} (terminal runs by state) and {@code runs} (every run of the stage). */
     public static String render(String app, String stage, Map<RunState, Long> ended, List<RunView> runs, Instant now,
                                 Duration window) {
-        PrometheusRegistry registry = new PrometheusRegistry();
-        Counter total = Counter.builder().name("slipway_runs_total").help("Runs that ended, by result.")
-                .labelNames("app", "stage", "result").register(registry);
+        RunMetrics m = new RunMetrics();
+        m.add(app, stage, ended, runs, now, window);
+        return m.write();
+    }
+
+    private void add(String app, String stage, Map<RunState, Long> ended, List<RunView> runs, Instant now, Duration window) {
+        Counter total = metric("slipway_runs_total", () -> Counter.builder().name("slipway_runs_total")
+                .help("Runs that ended, by result.").labelNames("app", "stage", "result").register(registry));
         ended.forEach((state, n) -> total.labelValues(app, stage, result(state)).inc(n));
-        Histogram steps = histogram("slipway_step_duration_seconds", "Duration of every journaled step.", registry, "step");
-        Histogram durations = histogram("slipway_run_duration_seconds", "Duration of every ended run.", registry, "result");
-        Histogram downtimes = histogram("slipway_downtime_seconds",
-                "From stop-old starting to verify (or compensation) ending, per run; 0 for an online run.", registry);
         List<RunView> ordered = runs.stream().sorted(Comparator.comparingLong(v -> v.run().id())).toList();
         Optional<Duration> lastDowntime = Optional.empty();
         for (RunView v : ordered) {
-            v.steps().values().forEach(s -> s.duration().ifPresent(d -> steps.labelValues(app, stage, s.name()).observe(seconds(d))));
+            v.steps().values().forEach(s -> s.duration().ifPresent(d -> histogram("slipway_step_duration_seconds",
+                    "Duration of every journaled step.", "step").labelValues(app, stage, s.name()).observe(seconds(d))));
             if (v.state().isTerminal()) {
-                v.duration().ifPresent(d -> durations.labelValues(app, stage, result(v.state())).observe(seconds(d)));
+                v.duration().ifPresent(d -> histogram("slipway_run_duration_seconds", "Duration of every ended run.", "result")
+                        .labelValues(app, stage, result(v.state())).observe(seconds(d)));
                 Optional<Duration> down = downtime(v);
-                down.ifPresent(d -> downtimes.labelValues(app, stage).observe(seconds(d)));
+                down.ifPresent(d -> histogram("slipway_downtime_seconds",
+                        "From stop-old starting to verify (or compensation) ending, per run; 0 for an online run.")
+                        .labelValues(app, stage).observe(seconds(d)));
                 lastDowntime = down.isPresent() ? down : lastDowntime;
             }
         }
-        lastDowntime.ifPresent(d -> gauge(registry, "slipway_last_downtime_seconds", "Downtime of the latest run that stopped the old release.")
+        lastDowntime.ifPresent(d -> gauge("slipway_last_downtime_seconds", "Downtime of the latest run that stopped the old release.")
                 .labelValues(app, stage).set(seconds(d)));
-        progress(registry, app, stage, ordered);
-        live(registry, app, stage, ordered);
-        dora(registry, app, stage, Dora.of(ordered, now, window));
-        return write(registry);
+        progress(app, stage, ordered);
+        live(app, stage, ordered);
+        dora(app, stage, Dora.of(ordered, now, window));
     }
 
-    private static void progress(PrometheusRegistry registry, String app, String stage, List<RunView> ordered) {
+    private void progress(String app, String stage, List<RunView> ordered) {
         ordered.stream().filter(v -> v.state().isTerminal() && v.endedAt() != null).max(Comparator.comparing(RunView::endedAt))
-                .ifPresent(v -> Gauge.builder().name("slipway_last_run_timestamp_seconds").help("When the latest run ended, with its result.")
-                        .labelNames("app", "stage", "result").register(registry).labelValues(app, stage, result(v.state()))
-                        .set(epochSeconds(v.endedAt())));
+                .ifPresent(v -> gauge("slipway_last_run_timestamp_seconds", "When the latest run ended, with its result.", "result")
+                        .labelValues(app, stage, result(v.state())).set(epochSeconds(v.endedAt())));
         Optional<RunView> current = ordered.stream().filter(v -> !v.state().isTerminal() && v.startedAt() != null).findFirst();
-        gauge(registry, "slipway_run_in_progress", "1 while a run of the stage has started and not ended.")
+        gauge("slipway_run_in_progress", "1 while a run of the stage has started and not ended.")
                 .labelValues(app, stage).set(current.isPresent() ? 1 : 0);
-        gauge(registry, "slipway_run_started_timestamp_seconds", "When the run in progress started; 0 when none is.")
+        gauge("slipway_run_started_timestamp_seconds", "When the run in progress started; 0 when none is.")
                 .labelValues(app, stage).set(current.map(v -> epochSeconds(v.startedAt())).orElse(0.0));
     }
 
     /** The release serving the stage: the latest successful deploy or rollback, by its full commit SHA. */
-    private static void live(PrometheusRegistry registry, String app, String stage, List<RunView> ordered) {
-        ordered.stream().filter(v -> v.state() == RunState.SUCCEEDED && v.run().kind().makesRelease() && v.endedAt() != null)
-                .max(Comparator.comparing(RunView::endedAt)).map(RunView::run).map(RunRecord::commit)
-                .ifPresent(commit -> Gauge.builder().name("slipway_live_info").help("1 for the commit (full SHA) serving the stage.")
-                        .labelNames("app", "stage", "version").register(registry).labelValues(app, stage, commit).set(1));
+    private void live(String app, String stage, List<RunView> ordered) {
+        Optional<RunView> live = ordered.stream().filter(v -> v.state() == RunState.SUCCEEDED && v.run().kind().makesRelease()
+                && v.endedAt() != null).max(Comparator.comparing(RunView::endedAt));
+        live.ifPresent(v -> {
+            gauge("slipway_live_info", "1 for the commit (full SHA) serving the stage.", "version")
+                    .labelValues(app, stage, v.run().commit()).set(1);
+            gauge("slipway_last_success_timestamp_seconds", "When the release now serving the stage went live.")
+                    .labelValues(app, stage).set(epochSeconds(v.endedAt()));
+        });
     }
 
-    private static void dora(PrometheusRegistry registry, String app, String stage, Dora d) {
+    private void dora(String app, String stage, Dora d) {
         String w = Dora.label(d.window());
-        doraGauge(registry, "slipway_dora_deployments_per_day", "DORA deployment frequency: deployments per day in the window.")
+        gauge("slipway_dora_deployments_per_day", "DORA deployment frequency: deployments per day in the window.", "window")
                 .labelValues(app, stage, w).set(d.deploymentsPerDay());
-        d.leadTime().ifPresent(t -> doraGauge(registry, "slipway_dora_lead_time_seconds",
-                "DORA lead time for changes: median commit time to live, in the window.").labelValues(app, stage, w).set(seconds(t)));
-        d.changeFailureRatio().ifPresent(r -> doraGauge(registry, "slipway_dora_change_failure_ratio",
-                "DORA change failure rate: failed changes / changes, in the window.").labelValues(app, stage, w).set(r));
-        d.timeToRestore().ifPresent(t -> doraGauge(registry, "slipway_dora_time_to_restore_seconds",
-                "DORA time to restore: median failure to next successful deploy, in the window.").labelValues(app, stage, w).set(seconds(t)));
+        d.leadTime().ifPresent(t -> gauge("slipway_dora_lead_time_seconds",
+                "DORA lead time for changes: median commit time to live, in the window.", "window")
+                .labelValues(app, stage, w).set(seconds(t)));
+        d.changeFailureRatio().ifPresent(r -> gauge("slipway_dora_change_failure_ratio",
+                "DORA change failure rate: failed changes / changes, in the window.", "window").labelValues(app, stage, w).set(r));
+        d.timeToRestore().ifPresent(t -> gauge("slipway_dora_time_to_restore_seconds",
+                "DORA time to restore: median failure to next successful deploy, in the window.", "window")
+                .labelValues(app, stage, w).set(seconds(t)));
     }
 
     /**
@@ -119,21 +138,29 @@ public final class RunMetrics {
         return stop.flatMap(s -> back.map(b -> b.isBefore(s) ? Duration.ZERO : Duration.between(s, b)));
     }
 
-    private static Histogram histogram(String name, String help, PrometheusRegistry registry, String... extra) {
-        String[] labels = java.util.stream.Stream.concat(java.util.Arrays.stream(STAGE), java.util.Arrays.stream(extra)).toArray(String[]::new);
-        return Histogram.builder().name(name).help(help).labelNames(labels).classicOnly().classicUpperBounds(BUCKETS)
-                .withoutExemplars().register(registry);
+    @SuppressWarnings("unchecked")
+    private <T> T metric(String name, java.util.function.Supplier<T> make) {
+        return (T) metrics.computeIfAbsent(name, n -> make.get());
     }
 
-    private static Gauge gauge(PrometheusRegistry registry, String name, String help) {
-        return Gauge.builder().name(name).help(help).labelNames(STAGE).register(registry);
+    private Histogram histogram(String name, String help, String... extra) {
+        return metric(name, () -> Histogram.builder().name(name).help(help).labelNames(labels(extra)).classicOnly()
+                .classicUpperBounds(BUCKETS).withoutExemplars().register(registry));
     }
 
-    private static Gauge doraGauge(PrometheusRegistry registry, String name, String help) {
-        return Gauge.builder().name(name).help(help).labelNames("app", "stage", "window").register(registry);
+    private Gauge gauge(String name, String help, String... extra) {
+        return metric(name, () -> Gauge.builder().name(name).help(help).labelNames(labels(extra)).register(registry));
     }
 
-    private static String write(PrometheusRegistry registry) {
+    private static String[] labels(String... extra) {
+        String[] out = new String[2 + extra.length];
+        out[0] = "app";
+        out[1] = "stage";
+        System.arraycopy(extra, 0, out, 2, extra.length);
+        return out;
+    }
+
+    private String write() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             PrometheusTextFormatWriter.create().write(out, registry.scrape());

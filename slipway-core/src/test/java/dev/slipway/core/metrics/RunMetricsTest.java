@@ -47,6 +47,7 @@ class RunMetricsTest {
                 .contains("slipway_run_in_progress{" + l + "} 1.0\n")
                 .contains("slipway_run_started_timestamp_seconds{" + l + "} " + (double) NOW.minusSeconds(600 + 3600).getEpochSecond() + "\n")
                 .contains("slipway_live_info{" + l + ",version=\"c6\"} 1.0\n") // run 9 deployed c6 last
+                .contains("slipway_last_success_timestamp_seconds{" + l + "} " + (double) Instant.parse("2026-03-20T12:00:00Z").getEpochSecond() + "\n")
                 .contains("slipway_dora_change_failure_ratio{" + l + ",window=\"30d\"} 0.5\n")
                 .contains("slipway_dora_lead_time_seconds{" + l + ",window=\"30d\"} 7200.0\n")
                 .contains("slipway_dora_time_to_restore_seconds{" + l + ",window=\"30d\"} 8130.0\n")
