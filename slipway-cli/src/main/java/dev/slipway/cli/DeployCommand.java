@@ -40,10 +40,11 @@ final class DeployCommand extends StageCommand implements Callable<Integer> {
                     + " (Slipway builds commit " + sha.substring(0, Math.min(12, sha.length())) + " from git objects)");
         }
         String origin = repo.map(r -> r.gitDir().toString()).orElse(null);
+        java.time.Instant committedAt = repo.flatMap(r -> r.commitTime(sha)).orElse(null);
         String by = requester.orCurrent();
         // made now: a stage whose target cannot be made (no AWS credentials) is refused with exit 2 before it is queued
         var targets = ProjectOptions.targetsWith(spec, stage);
         return RunDriver.drive(spec, stage, json, out(), interrupts, targets, engine -> engine.request(new RunRequest(spec.app(), stage, sha,
-                RunKind.DEPLOY, by, image, origin)));
+                RunKind.DEPLOY, by, image, origin).withCommittedAt(committedAt)));
     }
 }

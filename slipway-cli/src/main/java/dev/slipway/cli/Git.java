@@ -23,6 +23,16 @@ final class Git {
             return run(null, "--git-dir=" + gitDir, "cat-file", "-e", commit + "^{commit}").exit() == 0;
         }
 
+        /** The committer time of {@code commit} (the DORA lead time starts there); empty when git cannot say. */
+        Optional<java.time.Instant> commitTime(String commit) {
+            Result r = run(null, "--git-dir=" + gitDir, "show", "-s", "--format=%ct", commit + "^{commit}", "--");
+            try {
+                return r.exit() == 0 ? Optional.of(java.time.Instant.ofEpochSecond(Long.parseLong(r.out().trim()))) : Optional.empty();
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
+
         /** The full SHA of {@code rev} if it names a commit of this repository. */
         Optional<String> resolve(String rev) {
             Result r = run(null, "--git-dir=" + gitDir, "rev-parse", "--verify", "--quiet", "--end-of-options", rev + "^{commit}");

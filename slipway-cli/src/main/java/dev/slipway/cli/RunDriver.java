@@ -7,8 +7,6 @@ import dev.slipway.core.engine.RunListener;
 import dev.slipway.core.journal.Journal;
 import dev.slipway.core.journal.RunRecord;
 import dev.slipway.core.journal.RunView;
-import dev.slipway.core.metrics.Pushgateway;
-import dev.slipway.core.metrics.RunMetrics;
 import dev.slipway.core.spec.SlipwaySpec;
 import dev.slipway.core.spec.StageSpec;
 import dev.slipway.github.ActionsApprovals;
@@ -67,26 +65,13 @@ final class RunDriver {
                     reporter.close();
                 }
             }
-            pushMetrics(spec, journal, view, out);
+            new AfterRun(spec, System::getenv, java.time.Clock.systemUTC(), out).report(journal, view);
             if (json) {
                 out.println(Json.write(Json.run(view)));
             } else {
                 out.println(Summary.of(view));
             }
             return view.state().isTerminal() ? view.state().exitCode() : 3;
-        }
-    }
-
-    /** Metrics go to the Pushgateway when one is configured; a failure to push is reported, never fatal. */
-    private static void pushMetrics(SlipwaySpec spec, Journal journal, RunView view, PrintWriter out) {
-        String url = spec.metrics().pushgateway();
-        if (url == null || !view.state().isTerminal()) {
-            return;
-        }
-        String text = RunMetrics.render(journal, spec.app(), view.run().stage(), view);
-        String problem = new Pushgateway(url).push(spec.app(), view.run().stage(), text);
-        if (problem != null) {
-            out.println("warning: metrics not pushed: " + problem);
         }
     }
 

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
                 + " migrate, deploy, verify; on failure the previous version comes back.",
         subcommands = {ValidateCommand.class, PlanCommand.class, DeployCommand.class, RollbackCommand.class,
                 StatusCommand.class, RunsCommand.class, LogsCommand.class, ApproveCommand.class, SnapshotsCommand.class,
-                InitCommand.class, GithubCommand.class},
+                InitCommand.class, GithubCommand.class, MetricsCommand.class, StatsCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the run failed; nothing was changed or the previous version is back",
                 "2:bad usage or configuration", "3:the run failed and needs a person (the previous version could not be brought back)"})

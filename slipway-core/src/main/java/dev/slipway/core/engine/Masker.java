@@ -108,6 +108,9 @@ final class Masker {
         if (spec.state() != null) {
             out.addAll(Stream.of(spec.state().url(), spec.state().user(), spec.state().password()).toList());
         }
+        if (spec.metrics().grafana() != null) {
+            out.add(spec.metrics().grafana().token());
+        }
         for (StageSpec stage : spec.stages().values()) {
             out.addAll(stage.environment().values());
             out.add(stage.redisUrl());

@@ -107,6 +107,15 @@ final class JdbcJournal implements Journal {
         return location;
     }
 
+    /** The request as journaled; the commit time feeds the DORA lead time ({@code metrics.Dora}). */
+    private static Map<String, String> queued(RunRecord run, RunRequest request) {
+        Map<String, String> data = new java.util.LinkedHashMap<>(Map.of("commit", run.commit(), "by", run.requestedBy()));
+        if (request.committedAt() != null) {
+            data.put("committed-at", request.committedAt().toString());
+        }
+        return data;
+    }
+
     @Override
     public RunRecord enqueue(RunRequest request, Instant at) {
         String open = request.stage() + "/" + request.kind().name() + "/" + request.commit();
@@ -126,7 +135,7 @@ final class JdbcJournal implements Journal {
                     Sql.update(tx, "insert into slipway_runs (" + RUN_COLUMNS + ", state, open_key) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
                             + " ?, ?, 'QUEUED', ?)", id, run.key(), run.app(), run.stage(), run.commit(), run.kind().name(),
                             run.requestedBy(), at.toEpochMilli(), run.image(), run.origin(), run.tree(), run.promotedFrom(), open);
-                    insertEvent(tx, run, EventType.RUN_QUEUED, null, Map.of("commit", run.commit(), "by", run.requestedBy()), at);
+                    insertEvent(tx, run, EventType.RUN_QUEUED, null, queued(run, request), at);
                     return run;
                 });
             } catch (SQLException e) {

@@ -17,7 +17,7 @@ final class Node {
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
     private static final Pattern PLAIN_KEY = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     /** Where {@code ${env:NAME}} is resolved; everywhere else a {@code ${} is refused rather than kept as text. */
-    static final String REFERENCE_KEYS = "database, redis, state, stages.*.environment, build.secrets and migrations.command";
+    static final String REFERENCE_KEYS = "database, redis, state, stages.*.environment, build.secrets, migrations.command and metrics.grafana.token";
     private final JsonNode json;
     private final String path;
     private final List<String> problems;

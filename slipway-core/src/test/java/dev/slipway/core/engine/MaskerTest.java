@@ -23,6 +23,22 @@ class MaskerTest {
     }
 
     @Test
+    void of_specWithAGrafanaToken_masksTheTokenFromTheStart() {
+        dev.slipway.core.spec.SlipwaySpec spec = new dev.slipway.core.spec.SpecLoader(java.util.Set.of("local")).parse("""
+                app: demo
+                build: {context: .}
+                metrics:
+                  grafana: {url: "http://127.0.0.1:3000", token: "${env:GRAFANA_TOKEN}"}
+                stages:
+                  staging: {branch: main, target: local}
+                """, "slipway.yml", java.nio.file.Path.of("/project"));
+
+        Masker m = Masker.of(spec, Map.of("GRAFANA_TOKEN", "glsa_abcdef0123456789")::get);
+
+        assertThat(m.mask("grafana said: bad token glsa_abcdef0123456789")).isEqualTo("grafana said: bad token ****");
+    }
+
+    @Test
     void mask_overlappingSecrets_masksTheWholeStretchTheyCover() {
         masker.add("abcdef");
         masker.add("defghi");

@@ -222,15 +222,15 @@ abstract class JournalContract {
 
     @Test
     void verified_newestSucceededRunOfTheTree_isFoundWithItsProvenance() {
-        RunRecord older = journal.enqueue(new RunRequest("app", stage, "c1", RunKind.DEPLOY, "alice", null, null, "t1", null), t0);
+        RunRecord older = journal.enqueue(new RunRequest("app", stage, "c1", RunKind.DEPLOY, "alice", null, null, "t1", null, null), t0);
         journal.append(older.id(), EventType.RUN_SUCCEEDED, null, Map.of(), t0);
-        RunRecord newer = journal.enqueue(new RunRequest("app", stage, "c2", RunKind.DEPLOY, "alice", null, null, "t1", null), t0);
+        RunRecord newer = journal.enqueue(new RunRequest("app", stage, "c2", RunKind.DEPLOY, "alice", null, null, "t1", null, null), t0);
         journal.append(newer.id(), EventType.RUN_SUCCEEDED, null, Map.of(), t0);
-        RunRecord failed = journal.enqueue(new RunRequest("app", stage, "c3", RunKind.DEPLOY, "alice", null, null, "t1", null), t0);
+        RunRecord failed = journal.enqueue(new RunRequest("app", stage, "c3", RunKind.DEPLOY, "alice", null, null, "t1", null, null), t0);
         journal.append(failed.id(), EventType.RUN_FAILED, null, Map.of("reason", "x"), t0);
-        journal.enqueue(new RunRequest("app", stage, "c4", RunKind.DEPLOY, "alice", null, null, "t2", null), t0); // not ended
+        journal.enqueue(new RunRequest("app", stage, "c4", RunKind.DEPLOY, "alice", null, null, "t2", null, null), t0); // not ended
         RunRecord promoted = journal.enqueue(new RunRequest("app", stage + "-prod", "c2", RunKind.DEPLOY, "bob",
-                "img@sha256:1", null, "t1", newer.id()), t0);
+                "img@sha256:1", null, "t1", newer.id(), null), t0);
 
         assertThat(journal.verified(stage, "t1")).contains(newer);
         assertThat(journal.verified(stage, "t2")).isEmpty();
@@ -266,12 +266,13 @@ abstract class JournalContract {
         RunRecord latest = journal.enqueue("app", stage, "c1", RunKind.DEPLOY, "alice", t0);
         journal.append(latest.id(), EventType.RUN_SUCCEEDED, null, Map.of(), t0.plusSeconds(60));
 
-        String text = dev.slipway.core.metrics.RunMetrics.render(journal, "app", stage, RunView.of(latest, journal.events(latest.id())));
+        String text = dev.slipway.core.metrics.RunMetrics.render(journal, "app", stage, t0.plusSeconds(60));
 
-        String labels = "{app=\"app\",stage=\"" + stage + "\",result=";
-        assertThat(text).contains("slipway_runs_total" + labels + "\"failed\"} 1100\n")
-                .contains("slipway_runs_total" + labels + "\"succeeded\"} 151\n")
-                .contains("slipway_runs_total" + labels + "\"rolled_back\"} 0\n");
+        String labels = "{app=\"app\",result=";
+        String stageLabel = "\",stage=\"" + stage + "\"} ";
+        assertThat(text).contains("slipway_runs_total" + labels + "\"failed" + stageLabel + "1100.0\n")
+                .contains("slipway_runs_total" + labels + "\"succeeded" + stageLabel + "151.0\n")
+                .contains("slipway_runs_total" + labels + "\"rolled_back" + stageLabel + "0.0\n");
         assertThat(journal.countByState("app", stage)).containsEntry(RunState.FAILED, 1100L).containsEntry(RunState.SUCCEEDED, 151L);
     }
 

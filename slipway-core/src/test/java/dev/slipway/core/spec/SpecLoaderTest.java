@@ -130,6 +130,33 @@ class SpecLoaderTest {
     }
 
     @Test
+    void parse_grafana_keepsTheTokenAReference() {
+        SlipwaySpec spec = parse(VALID.replace("stages:\n", """
+                metrics:
+                  grafana: {url: "https://grafana.example.com/g", token: "${env:GRAFANA_TOKEN}", timeout: 2s}
+                stages:
+                """));
+
+        MetricsSpec.GrafanaSpec g = spec.metrics().grafana();
+        assertThat(g.url()).isEqualTo("https://grafana.example.com/g");
+        assertThat(g.token().references()).containsExactly("GRAFANA_TOKEN");
+        assertThat(g.timeout()).isEqualTo(java.time.Duration.ofSeconds(2));
+    }
+
+    @Test
+    void parse_grafanaTokenInPlainTextOrNoUrl_isAnErrorThatDoesNotEchoTheToken() {
+        SpecException e = catchThrowableOfType(SpecException.class, () -> parse(VALID.replace("stages:\n", """
+                metrics:
+                  grafana: {token: glsa_plainTextToken123}
+                stages:
+                """)));
+
+        assertThat(e.getMessage()).contains("metrics.grafana.url: is required")
+                .contains("metrics.grafana.token: must not hold a token in plain text; use ${env:NAME}")
+                .doesNotContain("glsa_plainTextToken123");
+    }
+
+    @Test
     void parse_twoStagesOnOneBranch_isAnError() {
         String yaml = """
                 app: a

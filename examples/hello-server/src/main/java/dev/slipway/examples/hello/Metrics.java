@@ -1,124 +1,88 @@
 package dev.slipway.examples.hello;
 
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Map;
+import java.util.Locale;
 import java.util.OptionalLong;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.Set;
 
 /**
- * Request counters and the Prometheus text exposition format (version 0.0.4). Every series carries the
- * {@code stage} label so that all stages can share one Prometheus.
+ * The server's metrics through the Prometheus Java client. Every series carries {@code stage} and {@code version}
+ * (from {@code STAGE} and {@code APP_VERSION}, which Slipway gives every replica), so one Prometheus can hold all
+ * stages and {@code histogram_quantile} can aggregate a stage's replicas or compare two releases during a roll-out.
  */
 final class Metrics {
 
-    static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
+    /** Seconds: a cache hit to a request stuck behind a slow database. */
+    static final double[] BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+    /** Methods counted by name; any other (a client may send anything) is {@code OTHER}, so the label stays small. */
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
     private final String stage;
     private final String version;
-    private final Instant startedAt;
-    private final Map<RequestKey, LongAdder> requests = new ConcurrentHashMap<>();
-    private final Map<String, Duration> durations = new ConcurrentHashMap<>();
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter requests;
+    private final Counter errors;
+    private final Histogram duration;
+    private final Gauge greetings;
+    private final Gauge dependencyUp;
 
     Metrics(String stage, String version, Instant startedAt) {
         this.stage = stage;
         this.version = version;
-        this.startedAt = startedAt;
+        Gauge.builder().name("hello_up").help("1 while the server runs.").labelNames("stage", "version")
+                .register(registry).labelValues(stage, version).set(1);
+        Gauge.builder().name("hello_start_time_seconds").help("Start time of the process, seconds since the epoch.")
+                .labelNames("stage", "version").register(registry).labelValues(stage, version).set(startedAt.getEpochSecond());
+        requests = Counter.builder().name("http_requests_total").help("HTTP requests answered, by method and status.")
+                .labelNames("stage", "version", "method", "status").register(registry);
+        errors = Counter.builder().name("http_request_errors_total").help("HTTP requests answered with a 5xx status.")
+                .labelNames("stage", "version").register(registry);
+        errors.labelValues(stage, version); // present at 0 from the start, so rate() sees the first error
+        duration = Histogram.builder().name("http_request_duration_seconds").help("Time spent answering HTTP requests.")
+                .labelNames("stage", "version").classicOnly().classicUpperBounds(BUCKETS).withoutExemplars().register(registry);
+        greetings = Gauge.builder().name("hello_greetings").help("Rows in the greetings table.")
+                .labelNames("stage", "version").register(registry);
+        dependencyUp = Gauge.builder().name("hello_dependency_up").help("1 if the dependency answered during this scrape.")
+                .labelNames("stage", "version", "dependency").register(registry);
     }
 
     /** Values read from the backing services at scrape time. */
     record Readings(OptionalLong greetings, boolean postgresUp, boolean redisUp) {
     }
 
-    void recordRequest(String path, int status, long nanos) {
-        requests.computeIfAbsent(new RequestKey(path, status), k -> new LongAdder()).increment();
-        Duration duration = durations.computeIfAbsent(path, k -> new Duration());
-        duration.count.increment();
-        duration.nanos.add(nanos);
+    void recordRequest(String method, int status, long nanos) {
+        String m = method.toUpperCase(Locale.ROOT);
+        requests.labelValues(stage, version, METHODS.contains(m) ? m : "OTHER", Integer.toString(status)).inc();
+        if (status >= 500) {
+            errors.labelValues(stage, version).inc();
+        }
+        duration.labelValues(stage, version).observe(nanos / 1e9);
     }
 
-    String render(Readings readings) {
-        StringBuilder out = new StringBuilder(1024);
-        header(out, "hello_up", "gauge", "1 while the server runs.");
-        sample(out, "hello_up", labels("stage", stage, "version", version), 1);
-        header(out, "hello_start_time_seconds", "gauge", "Start time of the process, seconds since the epoch.");
-        sample(out, "hello_start_time_seconds", labels("stage", stage), startedAt.getEpochSecond());
-        renderRequests(out);
-        renderDurations(out);
-        renderReadings(out, readings);
-        return out.toString();
-    }
-
-    private void renderRequests(StringBuilder out) {
-        header(out, "hello_requests_total", "counter", "HTTP requests by path and status.");
-        new TreeMap<>(requests).forEach((key, count) -> sample(out, "hello_requests_total",
-                labels("stage", stage, "path", key.path(), "status", Integer.toString(key.status())), count.sum()));
-    }
-
-    private void renderDurations(StringBuilder out) {
-        header(out, "hello_request_duration_seconds", "summary", "Time spent answering HTTP requests.");
-        new TreeMap<>(durations).forEach((path, duration) -> {
-            String labels = labels("stage", stage, "path", path);
-            sample(out, "hello_request_duration_seconds_sum", labels, duration.nanos.sum() / 1e9);
-            sample(out, "hello_request_duration_seconds_count", labels, duration.count.sum());
-        });
-    }
-
-    private void renderReadings(StringBuilder out, Readings readings) {
+    synchronized String render(Readings readings) {
         if (readings.greetings().isPresent()) {
-            header(out, "hello_greetings_total", "gauge", "Rows in the greetings table.");
-            sample(out, "hello_greetings_total", labels("stage", stage), readings.greetings().getAsLong());
+            greetings.labelValues(stage, version).set(readings.greetings().getAsLong());
+        } else {
+            greetings.remove(stage, version); // unknown while PostgreSQL is down: no sample rather than a stale one
         }
-        header(out, "hello_dependency_up", "gauge", "1 if the dependency answered during this scrape.");
-        sample(out, "hello_dependency_up", labels("stage", stage, "dependency", "postgres"),
-                readings.postgresUp() ? 1 : 0);
-        sample(out, "hello_dependency_up", labels("stage", stage, "dependency", "redis"),
-                readings.redisUp() ? 1 : 0);
-    }
-
-    private static void header(StringBuilder out, String name, String type, String help) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
-    }
-
-    private static void sample(StringBuilder out, String name, String labels, double value) {
-        out.append(name).append(labels).append(' ').append(format(value)).append('\n');
-    }
-
-    static String format(double value) {
-        if (value == Math.rint(value) && !Double.isInfinite(value) && Math.abs(value) < 1e15) {
-            return Long.toString((long) value);
+        dependencyUp.labelValues(stage, version, "postgres").set(readings.postgresUp() ? 1 : 0);
+        dependencyUp.labelValues(stage, version, "redis").set(readings.redisUp() ? 1 : 0);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+        try {
+            PrometheusTextFormatWriter.create().write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return Double.toString(value);
-    }
-
-    /** Renders {@code {k1="v1",k2="v2"}} from alternating names and values, escaping the values. */
-    static String labels(String... namesAndValues) {
-        StringBuilder out = new StringBuilder("{");
-        for (int i = 0; i < namesAndValues.length; i += 2) {
-            if (i > 0) {
-                out.append(',');
-            }
-            out.append(namesAndValues[i]).append("=\"").append(escape(namesAndValues[i + 1])).append('"');
-        }
-        return out.append('}').toString();
-    }
-
-    static String escape(String labelValue) {
-        return labelValue.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
-    }
-
-    private record RequestKey(String path, int status) implements Comparable<RequestKey> {
-        @Override
-        public int compareTo(RequestKey other) {
-            int byPath = path.compareTo(other.path);
-            return byPath != 0 ? byPath : Integer.compare(status, other.status);
-        }
-    }
-
-    private static final class Duration {
-        final LongAdder count = new LongAdder();
-        final LongAdder nanos = new LongAdder();
+        return out.toString(StandardCharsets.UTF_8);
     }
 }

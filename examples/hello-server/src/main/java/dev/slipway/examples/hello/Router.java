@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
 final class Router implements HttpHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
-    private static final String UNKNOWN_PATH = "other";
 
     /** What an endpoint answers. */
     record Response(int status, String contentType, String body) {
@@ -52,11 +51,10 @@ final class Router implements HttpHandler {
         inFlight.incrementAndGet();
         long start = System.nanoTime();
         String path = exchange.getRequestURI().getPath();
-        String label = routes.containsKey(path) ? path : UNKNOWN_PATH;
         try {
             Response response = draining ? shuttingDown(exchange) : dispatch(exchange, path);
             send(exchange, response);
-            metrics.recordRequest(label, response.status(), System.nanoTime() - start);
+            metrics.recordRequest(exchange.getRequestMethod(), response.status(), System.nanoTime() - start);
         } finally {
             exchange.close();
             inFlight.decrementAndGet();

@@ -57,15 +57,17 @@ class RouterTest {
     }
 
     @Test
-    void handle_knownAndUnknownPaths_answerAndCountWithRouteLabel() throws Exception {
+    void handle_knownAndUnknownPaths_answerAndCountByMethodAndStatus() throws Exception {
         assertThat(get("/fast").statusCode()).isEqualTo(200);
         assertThat(get("/missing").statusCode()).isEqualTo(404);
         assertThat(get("/boom").statusCode()).isEqualTo(500);
 
         assertThat(metrics.render(new Metrics.Readings(OptionalLong.empty(), true, true))).contains(
-                "hello_requests_total{stage=\"test\",path=\"/fast\",status=\"200\"} 1",
-                "hello_requests_total{stage=\"test\",path=\"other\",status=\"404\"} 1",
-                "hello_requests_total{stage=\"test\",path=\"/boom\",status=\"500\"} 1");
+                "http_requests_total{method=\"GET\",stage=\"test\",status=\"200\",version=\"v1\"} 1.0",
+                "http_requests_total{method=\"GET\",stage=\"test\",status=\"404\",version=\"v1\"} 1.0",
+                "http_requests_total{method=\"GET\",stage=\"test\",status=\"500\",version=\"v1\"} 1.0",
+                "http_request_errors_total{stage=\"test\",version=\"v1\"} 1.0",
+                "http_request_duration_seconds_count{stage=\"test\",version=\"v1\"} 3");
     }
 
     @Test
