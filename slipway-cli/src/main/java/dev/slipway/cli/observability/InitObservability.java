@@ -76,6 +76,11 @@ public final class InitObservability {
                 yaml(GrafanaFiles.dashboardProvider(options.dir().resolve("grafana/dashboards"))));
         files.put(Path.of("grafana/dashboards/" + spec.app() + "-app.json"), json(GrafanaFiles.appDashboard(spec)));
         files.put(Path.of("grafana/dashboards/" + spec.app() + "-deploys.json"), json(GrafanaFiles.deploysDashboard(spec)));
+        for (StageSpec stage : spec.stages().values()) {
+            if (stage.target().equals("ecs")) {
+                files.put(Path.of("aws/adot-collector-" + stage.name() + ".yml"), yaml(AdotFiles.collector(spec, stage)));
+            }
+        }
         return files;
     }
 

@@ -88,6 +88,33 @@ class InitObservabilityTest {
     }
 
     @Test
+    void run_withAnEcsStage_writesAnAdotCollectorConfigForItsClusterThatParses() throws Exception {
+        SlipwaySpec spec = new SpecLoader(Set.of("local", "ecs")).parse("""
+                app: shop
+                build: {context: app, dockerfile: Containerfile}
+                migrations: {command: [migrate], timeout: 30s}
+                health: {path: /healthz, port: 8080, timeout: 20s}
+                metrics: {pushgateway: "https://gateway.internal"}
+                stages:
+                  live:
+                    branch: live
+                    target: ecs
+                    database: {url: "jdbc:postgresql://db.internal:5432/shop", user: app}
+                    ecs: {region: eu-west-1, cluster: main, service: shop, task-definition: td.json, ecr-repository: shop, rds-instance: shop}
+                """, "test.yml", project);
+
+        assertThat(run(spec, false)).as(printed()).isZero();
+
+        JsonNode adot = YAML.readTree(project.resolve("observability/aws/adot-collector-live.yml").toFile());
+        assertThat(adot.at("/extensions/ecs_observer/cluster_name").asText()).isEqualTo("main");
+        assertThat(adot.at("/extensions/ecs_observer/cluster_region").asText()).isEqualTo("eu-west-1");
+        assertThat(adot.at("/receivers/prometheus/config/scrape_configs/1/static_configs/0/targets/0").asText())
+                .isEqualTo("gateway.internal:443");
+        JsonNode prometheus = YAML.readTree(project.resolve("observability/prometheus/prometheus.yml").toFile());
+        assertThat(prometheus.at("/scrape_configs")).hasSize(1);
+    }
+
+    @Test
     void run_withoutPushgateway_refusesNamingTheKey() {
         assertThat(run(spec("metrics: {file-sd: targets}\n"), false)).isEqualTo(2);
 
