@@ -74,7 +74,7 @@ final class LocalTarget implements Target {
         try {
             return new StopOldStep(containers.get(), pool).run(ctx);
         } finally {
-            new ScrapeTargets(containers.get()).update(ctx);
+            new ScrapeTargets(containers).update(ctx);
         }
     }
 
@@ -88,7 +88,7 @@ final class LocalTarget implements Target {
         try {
             return new DeployStep(containers.get()).run(ctx);
         } finally {
-            new ScrapeTargets(containers.get()).update(ctx);
+            new ScrapeTargets(containers).update(ctx);
         }
     }
 
@@ -102,7 +102,7 @@ final class LocalTarget implements Target {
         try {
             return new CompensateStep(containers.get(), new RestoreStep(pg), health).run(ctx, restoreSnapshot);
         } finally {
-            new ScrapeTargets(containers.get()).update(ctx);
+            new ScrapeTargets(containers).update(ctx);
         }
     }
 

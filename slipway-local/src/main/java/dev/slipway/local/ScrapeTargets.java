@@ -23,9 +23,10 @@ import java.util.Optional;
  */
 final class ScrapeTargets {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private final Containers containers;
+    private final java.util.function.Supplier<Containers> containers;
 
-    ScrapeTargets(Containers containers) {
+    /** Takes the client lazily: called after a step failed, it must not throw in its place when there is no engine. */
+    ScrapeTargets(java.util.function.Supplier<Containers> containers) {
         this.containers = containers;
     }
 
@@ -49,7 +50,7 @@ final class ScrapeTargets {
             return;
         }
         try {
-            List<Map<String, Object>> groups = groups(ctx, containers.list(Labels.role(ctx, Labels.SERVER)));
+            List<Map<String, Object>> groups = groups(ctx, containers.get().list(Labels.role(ctx, Labels.SERVER)));
             write(file.get(), JSON.writeValueAsString(groups) + "\n");
         } catch (IOException | RuntimeException e) {
             ctx.log("warning: could not update the Prometheus targets file " + file.get() + " (" + e.getMessage()

@@ -25,7 +25,7 @@ class ScrapeTargetsTest {
         containers.add("new-0", "running", Specs.labels(Specs.key(3), 3, Labels.SERVER, 0));
         containers.add("migrate", "running", Specs.labels(Specs.key(3), 3, Labels.MIGRATE, 0));
 
-        new ScrapeTargets(containers).update(context("targets"));
+        new ScrapeTargets(() -> containers).update(context("targets"));
 
         assertThat(Files.readString(dir.resolve("targets/hello-staging.json"))).isEqualToIgnoringWhitespace("""
                 [ {"targets": ["127.0.0.1:19000"], "labels": {"app": "hello", "stage": "staging", "version": "commit2", "replica": "0"}},
@@ -40,7 +40,7 @@ class ScrapeTargetsTest {
         Files.createDirectories(dir.resolve("targets"));
         Files.writeString(dir.resolve("targets/hello-staging.json"), "[{\"targets\": [\"127.0.0.1:19000\"]}]");
 
-        new ScrapeTargets(containers).update(context("targets"));
+        new ScrapeTargets(() -> containers).update(context("targets"));
 
         Path file = dir.resolve("targets/hello-staging.json");
         assertThat(Files.readString(file).strip()).isEqualTo("[ ]");
@@ -54,7 +54,7 @@ class ScrapeTargetsTest {
     void update_withoutFileSd_writesNothing() throws Exception {
         containers.add("new-0", "running", Specs.labels(Specs.key(3), 3, Labels.SERVER, 0));
 
-        new ScrapeTargets(containers).update(context(null));
+        new ScrapeTargets(() -> containers).update(context(null));
 
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files).isEmpty();
@@ -67,9 +67,20 @@ class ScrapeTargetsTest {
         containers.add("new-0", "running", Specs.labels(Specs.key(3), 3, Labels.SERVER, 0));
         FixedContext ctx = context("targets");
 
-        new ScrapeTargets(containers).update(ctx);
+        new ScrapeTargets(() -> containers).update(ctx);
 
         assertThat(ctx.log).singleElement().asString().startsWith("warning: could not update the Prometheus targets file");
+    }
+
+    @Test
+    void update_noContainerEngine_logsAWarningInsteadOfThrowing() {
+        FixedContext ctx = context("targets");
+
+        new ScrapeTargets(() -> {
+            throw new IllegalStateException("no engine answers");
+        }).update(ctx);
+
+        assertThat(ctx.log).singleElement().asString().contains("no engine answers");
     }
 
     private FixedContext context(String fileSd) {
