@@ -97,6 +97,7 @@ slipway_env_install_packages() {
     command -v jlink >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
     if [ -n "${SLIPWAY_WITH_TEST_TOOLS:-}" ]; then # what only the tests use (scripts/test.sh sets it)
         command -v prometheus-pushgateway >/dev/null 2>&1 || missing+=(prometheus-pushgateway)
+        command -v promtool >/dev/null 2>&1 || missing+=(prometheus) # ObservabilityIT: prometheus and promtool
     fi
     if [ "${#missing[@]}" -eq 0 ]; then
         _slipway_log "packages: all present"

@@ -38,8 +38,13 @@ final class MigrationTaskDefinition {
         return service.toBuilder().family(family(service.family())).containerDefinitions(containers).build();
     }
 
-    /** The app container running {@code argv}; without its health check, which probes a server the migration is not. */
+    /**
+     * The app container running {@code argv}; without its health check, which probes a server the migration is not, and
+     * without the labels that make a Prometheus ECS discovery scrape it (a migration serves no metrics).
+     */
     private static ContainerDefinition migrating(ContainerDefinition app, List<String> argv) {
-        return app.toBuilder().entryPoint(argv).command(List.of()).healthCheck((HealthCheck) null).build();
+        java.util.Map<String, String> labels = new java.util.LinkedHashMap<>(app.dockerLabels());
+        labels.keySet().removeIf(k -> k.startsWith(ScrapeLabels.EXPORTER_PREFIX));
+        return app.toBuilder().entryPoint(argv).command(List.of()).healthCheck((HealthCheck) null).dockerLabels(labels).build();
     }
 }

@@ -258,7 +258,7 @@ final class PlanStep {
     /** Whether the app container logs to CloudWatch Logs (then the migration's log tail is read). */
     private boolean awslogs(StepContext ctx, TaskDefinitionTemplate t) {
         try {
-            RegisterTaskDefinitionRequest r = t.render(settings.spec().container(), "image", TaskEnvironment.of(ctx), RunTags.of(ctx));
+            RegisterTaskDefinitionRequest r = t.render(settings.spec().container(), "image", TaskEnvironment.of(ctx), RunTags.of(ctx), ScrapeLabels.of(ctx));
             return r.containerDefinitions().stream().filter(c -> c.name().equals(settings.spec().container()))
                     .map(ContainerDefinition::logConfiguration).anyMatch(l -> l != null && "awslogs".equals(l.logDriverAsString()));
         } catch (TargetException e) {

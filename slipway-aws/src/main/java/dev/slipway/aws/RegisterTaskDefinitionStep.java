@@ -61,7 +61,7 @@ final class RegisterTaskDefinitionStep {
     private RegisterTaskDefinitionRequest render(StepContext ctx, String image) {
         TaskDefinitionTemplate template = TaskDefinitionTemplate.read(
                 ctx.spec().baseDir().resolve(settings.spec().taskDefinition()));
-        return template.render(settings.spec().container(), image, TaskEnvironment.of(ctx), RunTags.of(ctx));
+        return template.render(settings.spec().container(), image, TaskEnvironment.of(ctx), RunTags.of(ctx), ScrapeLabels.of(ctx));
     }
 
     private TaskDefinition registerOnce(StepContext ctx, RegisterTaskDefinitionRequest request) {

@@ -81,11 +81,21 @@ final class TaskDefinitionTemplate {
      * through the container's {@code secrets}, or when the template is not a valid registration.
      */
     RegisterTaskDefinitionRequest render(String container, String image, TaskEnvironment env, Map<String, String> tags) {
+        return render(container, image, env, tags, Map.of());
+    }
+
+    /** Like {@link #render(String, String, TaskEnvironment, Map)}, with {@code labels} merged over the container's dockerLabels. */
+    RegisterTaskDefinitionRequest render(String container, String image, TaskEnvironment env, Map<String, String> tags,
+                                         Map<String, String> labels) {
         ObjectNode def = root.deepCopy();
         ObjectNode app = container(def, container);
         app.put("image", image);
         checkSecrets(app, container, env.secrets());
         app.set("environment", mergedEnvironment(app, env.plain()));
+        if (!labels.isEmpty()) {
+            ObjectNode docker = app.path("dockerLabels").isObject() ? (ObjectNode) app.get("dockerLabels") : app.putObject("dockerLabels");
+            labels.forEach(docker::put);
+        }
         ArrayNode tagArray = JSON.createArrayNode();
         def.path("tags").forEach(t -> {
             if (!tags.containsKey(t.path("key").asText())) {

@@ -54,6 +54,20 @@ class TaskDefinitionTemplateTest {
     }
 
     @Test
+    void render_withScrapeLabels_putsThemOnTheAppContainerOnlyAndTheMigrationDropsTheExporterOnes() throws IOException {
+        Map<String, String> labels = Map.of("app", "web", "stage", "staging", "version", "abc123",
+                "PROMETHEUS_EXPORTER_PORT", "8080", "PROMETHEUS_EXPORTER_JOB_NAME", "web");
+
+        RegisterTaskDefinitionRequest r = template(DESCRIBED).render("app", "repo@sha256:1", env(""), Map.of(), labels);
+
+        assertThat(r.containerDefinitions().get(1).dockerLabels()).isEqualTo(labels);
+        assertThat(r.containerDefinitions().get(0).dockerLabels()).isEmpty();
+        RegisterTaskDefinitionRequest migration = MigrationTaskDefinition.of(r, "app", java.util.List.of("migrate"));
+        assertThat(migration.containerDefinitions().get(1).dockerLabels())
+                .isEqualTo(Map.of("app", "web", "stage", "staging", "version", "abc123"));
+    }
+
+    @Test
     void render_secretWithoutSecretsEntry_failsNamingItAndWhatToDo() throws IOException {
         TaskDefinitionTemplate t = template(DESCRIBED);
         assertThatThrownBy(() -> t.render("app", "img", env("      API_KEY: ${env:API_KEY}\n"), Map.of()))

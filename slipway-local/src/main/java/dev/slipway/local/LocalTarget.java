@@ -12,7 +12,8 @@ import java.util.function.Supplier;
 /**
  * The {@code local} target: the app's containers on the Docker or Podman engine of this machine, snapshots with
  * {@code pg_dump}. Each step is its own class; this one only hands over. Clients are made on first use, so listing
- * snapshots needs no container engine.
+ * snapshots needs no container engine. After each step that may change which replicas run, the stage's Prometheus
+ * targets file is rewritten ({@link ScrapeTargets}), whether the step succeeded or not.
  */
 final class LocalTarget implements Target {
     private final Supplier<ImageEngine> images;
@@ -70,7 +71,11 @@ final class LocalTarget implements Target {
 
     @Override
     public Outputs stopOld(StepContext ctx) {
-        return new StopOldStep(containers.get(), pool).run(ctx);
+        try {
+            return new StopOldStep(containers.get(), pool).run(ctx);
+        } finally {
+            new ScrapeTargets(containers).update(ctx);
+        }
     }
 
     @Override
@@ -80,7 +85,11 @@ final class LocalTarget implements Target {
 
     @Override
     public Outputs deploy(StepContext ctx) {
-        return new DeployStep(containers.get()).run(ctx);
+        try {
+            return new DeployStep(containers.get()).run(ctx);
+        } finally {
+            new ScrapeTargets(containers).update(ctx);
+        }
     }
 
     @Override
@@ -90,7 +99,11 @@ final class LocalTarget implements Target {
 
     @Override
     public Outputs compensate(StepContext ctx, boolean restoreSnapshot) {
-        return new CompensateStep(containers.get(), new RestoreStep(pg), health).run(ctx, restoreSnapshot);
+        try {
+            return new CompensateStep(containers.get(), new RestoreStep(pg), health).run(ctx, restoreSnapshot);
+        } finally {
+            new ScrapeTargets(containers).update(ctx);
+        }
     }
 
     @Override

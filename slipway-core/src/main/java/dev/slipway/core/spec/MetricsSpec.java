@@ -4,13 +4,22 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * Where run metrics and deploy markers go. Every series carries {@code app} and {@code stage} labels.
+ * Where run metrics and deploy markers go, and where Prometheus finds the stages' replicas. Every series carries
+ * {@code app} and {@code stage} labels.
  *
  * @param pushgateway Prometheus Pushgateway URL that CLI runs push to; null to push nowhere
  * @param grafana     the Grafana that gets an annotation per run; null for none
+ * @param fileSd      directory, relative to the project directory, in which the local target keeps one Prometheus
+ *                    {@code file_sd} file per stage ({@code <app>-<stage>.json}) listing the stage's live replicas; null
+ *                    to write none
  */
-public record MetricsSpec(String pushgateway, GrafanaSpec grafana) {
-    static final Set<String> KEYS = Set.of("pushgateway", "grafana");
+public record MetricsSpec(String pushgateway, GrafanaSpec grafana, String fileSd) {
+    static final Set<String> KEYS = Set.of("pushgateway", "grafana", "file-sd");
+
+    /** Pushing only: no deploy markers, no discovery files. */
+    public MetricsSpec(String pushgateway) {
+        this(pushgateway, null, null);
+    }
 
     /**
      * A Grafana that gets a deploy marker (an annotation) when a run ends; a failing Grafana never fails a run.
@@ -44,12 +53,17 @@ public record MetricsSpec(String pushgateway, GrafanaSpec grafana) {
 
     static MetricsSpec read(Node n) {
         if (!n.mapping(KEYS)) {
-            return new MetricsSpec(null, null);
+            return new MetricsSpec(null, null, null);
         }
         String url = n.plainUrl("pushgateway", false);
         if (url != null && !url.startsWith("http://") && !url.startsWith("https://")) {
             n.get("pushgateway").problem("must be an http(s) URL");
         }
-        return new MetricsSpec(url, GrafanaSpec.read(n.get("grafana")));
+        String fileSd = n.string("file-sd", null, false);
+        if (fileSd != null && fileSd.isBlank()) {
+            n.get("file-sd").problem("must name a directory");
+            fileSd = null;
+        }
+        return new MetricsSpec(url, GrafanaSpec.read(n.get("grafana")), fileSd);
     }
 }
