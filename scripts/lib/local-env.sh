@@ -94,6 +94,7 @@ slipway_env_install_packages() {
     command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
     command -v curl >/dev/null 2>&1 || missing+=(curl)
     command -v caddy >/dev/null 2>&1 || missing+=(caddy) # the reverse proxy of stages with local.proxy: caddy
+    command -v hey >/dev/null 2>&1 || missing+=(hey)     # the load generator of the demo and bench/local/downtime.sh
     command -v jlink >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
     if [ -n "${SLIPWAY_WITH_TEST_TOOLS:-}" ]; then # what only the tests use (scripts/test.sh sets it)
         command -v prometheus-pushgateway >/dev/null 2>&1 || missing+=(prometheus-pushgateway)

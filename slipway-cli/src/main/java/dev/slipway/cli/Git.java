@@ -51,7 +51,8 @@ final class Git {
          * {@code under} as added. Read with {@code -z}, so no path is quoted or escaped. Empty when git fails.
          */
         Optional<List<String>> nameStatus(String from, String to, String under) {
-            String spec = under.isEmpty() ? "." : under;
+            // ":(top)" alone is the whole tree; ":(top)." matches nothing, so a spec at the top saw no change at all
+            String spec = under;
             Result r = from == null
                     ? run(null, "--git-dir=" + gitDir, "ls-tree", "-r", "-z", "--name-only", "--full-tree", to, "--", ":(top)" + spec)
                     : run(null, "--git-dir=" + gitDir, "diff", "--name-status", "-z", "-M", "--no-ext-diff", from, to, "--", ":(top)" + spec);

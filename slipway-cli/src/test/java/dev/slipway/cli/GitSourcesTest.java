@@ -209,6 +209,26 @@ class GitSourcesTest {
     }
 
     @Test
+    void changes_specAtTheRepositorysTop_listsTheChangedFiles() throws Exception {
+        Path repo = dir.resolve("top");
+        Files.createDirectories(repo.resolve("migrations"));
+        Files.writeString(repo.resolve("slipway.yml"), "app: demo\nbuild: {context: .}\nstages:\n  staging: {branch: main, target: local}\n");
+        git(repo, "init", "-q", "-b", "main");
+        git(repo, "add", "-A");
+        git(repo, "commit", "-qm", "one");
+        String v1 = git(repo, "rev-parse", "HEAD");
+        Files.writeString(repo.resolve("migrations/V4__visits.sql"), "CREATE TABLE visits (id int);\n");
+        git(repo, "add", "-A");
+        git(repo, "commit", "-qm", "two");
+        String v2 = git(repo, "rev-parse", "HEAD");
+        SlipwaySpec spec = new SpecLoader().load(repo.resolve("slipway.yml"));
+
+        assertThat(new GitSources().changes(spec, v1, v2)).hasValue(List.of("A\tmigrations/V4__visits.sql"));
+        assertThat(new GitSources().changes(spec, null, v2)).hasValueSatisfying(lines -> assertThat(lines)
+                .containsExactlyInAnyOrder("A\tslipway.yml", "A\tmigrations/V4__visits.sql"));
+    }
+
+    @Test
     void changes_notAGitCheckout_isEmpty() throws Exception {
         Files.createDirectories(dir.resolve("plain"));
         Files.writeString(dir.resolve("plain/slipway.yml"), "app: demo\nbuild: {context: .}\nstages:\n  staging: {branch: main, target: local}\n");
