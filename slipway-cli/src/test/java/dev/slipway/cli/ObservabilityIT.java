@@ -106,6 +106,12 @@ class ObservabilityIT {
             for (Map.Entry<String, List<String>> q : queries.entrySet()) {
                 for (String stage : STAGES) {
                     String expr = q.getKey().replace("$stage", stage);
+                    if (expr.startsWith("slipway_dora_time_to_restore_seconds")) {
+                        // defined only after a failed change, and no change failed here (DoraTest covers its value;
+                        // the panel shows "no failed change" instead of an empty graph)
+                        assertThat(query(expr)).as(expr).isEmpty();
+                        continue;
+                    }
                     if (query(expr).findValuesAsText("stage").stream().noneMatch(stage::equals)
                             && !(expr.contains("stage=\"" + stage + "\"") && !query(expr).isEmpty())) {
                         empty.add(stage + " <- " + q.getValue() + ": " + expr);

@@ -85,7 +85,11 @@ final class GrafanaFiles {
         panels.add(panel(8, "Lead time (30 d)", "stat", "s", 6, 24, target("A", dora("lead_time_seconds", sel), "lead time")));
         panels.add(panel(9, "Change failure ratio (30 d)", "stat", "percentunit", 12, 24,
                 target("A", dora("change_failure_ratio", sel), "failure ratio")));
-        panels.add(panel(10, "Time to restore (30 d)", "stat", "s", 18, 24, target("A", dora("time_to_restore_seconds", sel), "restore")));
+        // Slipway exports time to restore only once a change failed in the window: until then the panel says so
+        Map<String, Object> restore = panel(10, "Time to restore (30 d)", "stat", "s", 18, 24,
+                target("A", dora("time_to_restore_seconds", sel), "restore"));
+        restore.put("fieldConfig", Map.of("defaults", Map.of("unit", "s", "noValue", "no failed change in 30 d"), "overrides", List.of()));
+        panels.add(restore);
         return dashboard(spec.app() + "-deploys", spec.app() + ": deploys", spec, panels, List.of(deployMarkers(sel)));
     }
 
