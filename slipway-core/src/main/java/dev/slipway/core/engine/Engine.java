@@ -350,7 +350,8 @@ public final class Engine implements AutoCloseable {
         } catch (RuntimeException e) {
             unassessed = e.getMessage();
         }
-        List<String> lines = new ArrayList<>(PlanText.of(spec, st, commit, live, assessed, unassessed));
+        List<String> lines = new ArrayList<>(PlanText.of(spec, st, commit, live, assessed, unassessed,
+                target(stageName).preflightUnsupported(st)));
         target(stageName).plan(maintenance(stageName, commit, StepName.BUILD, line -> { }, Duration.ofMinutes(1)))
                 .forEach(l -> lines.add("   " + l));
         return lines.stream().map(masker::mask).toList();
