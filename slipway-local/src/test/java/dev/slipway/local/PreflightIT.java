@@ -110,23 +110,28 @@ class PreflightIT extends EngineIt {
     }
 
     @Test
-    void preflight_leftoversOfThisAndAnotherRun_dropsOnlyItsOwnAndReportsTheOther() throws Exception {
+    void preflight_leftovers_dropsItsOwnAndAbandonedOnesButNotOneInUse() throws Exception {
         try (HelloStage stage = new HelloStage(docker, "it-preflight-left", 28189, 1, work)) {
             FixedContext ctx = upToPreflight(stage, "v2", "pf-left");
             String own = PreflightStep.scratchName(stage.database, ctx.runKey());
-            String other = PreflightStep.scratchName(stage.database, RunKeys.next());
+            String dead = PreflightStep.scratchName(stage.database, RunKeys.next());
+            String live = PreflightStep.scratchName(stage.database, RunKeys.next());
             createDatabase(own); // an earlier attempt of this run that died before its clean-up
-            createDatabase(other); // a run of another Slipway, maybe still going
-            try {
+            createDatabase(dead); // a killed Slipway's: nothing holds it open
+            createDatabase(live); // another Slipway's running preflight, whose guard connection holds it open
+            try (Connection guard = DriverManager.getConnection(ItEnv.jdbcUrl(live), "postgres", "")) {
                 stage.target(ctx.spec).preflight(ctx);
 
-                assertThat(scratchDatabases(stage)).containsExactly(other);
-                assertThat(ctx.log).anyMatch(l -> l.startsWith("preflight: scratch databases of other runs remain: " + other));
+                assertThat(guard.isValid(5)).as("the live preflight's session was left alone").isTrue();
+                assertThat(scratchDatabases(stage)).containsExactly(live);
+                assertThat(ctx.log).contains("preflight: dropped scratch database " + dead + ", left by a preflight that no longer runs");
+                assertThat(ctx.log).anyMatch(l -> l.startsWith("preflight: scratch databases of other runs remain: " + live + ";"));
             } finally {
                 try (Connection c = DriverManager.getConnection(ItEnv.jdbcUrl("postgres"), "postgres", "");
                      java.sql.Statement s = c.createStatement()) {
-                    s.execute("DROP DATABASE IF EXISTS " + PgTools.quote(own) + " WITH (FORCE)");
-                    s.execute("DROP DATABASE IF EXISTS " + PgTools.quote(other) + " WITH (FORCE)");
+                    for (String db : List.of(own, dead, live)) {
+                        s.execute("DROP DATABASE IF EXISTS " + PgTools.quote(db) + " WITH (FORCE)");
+                    }
                 }
             }
         }
