@@ -69,14 +69,16 @@ trap cleanup EXIT
 
 # kill/term cycles: ":comp" waits for compensation to start, then signals within its measured duration; ":snap"
 # the same for the snapshot (pg_dump) step, which is too short for a uniform draw to hit often.
-kill_plan=(good bad-migration:comp good bad-health good:snap bad-migration good bad-health:comp)
-term_plan=(good bad-health good:snap bad-migration:comp good bad-migration good bad-health:comp)
+# bad-migration is caught by the stage's default preflight before anything stops; late-migration is the same migration
+# with preflight: false, so that it fails after stop-old and compensation (what ":comp" signals into) runs.
+kill_plan=(good late-migration:comp good bad-health good:snap bad-migration good bad-health:comp)
+term_plan=(good bad-health good:snap late-migration:comp good bad-migration good bad-health:comp)
 
 echo "chaos: seed $seed, N=$n, scenarios: $scenarios; stage $CHAOS_APP/$CHAOS_STAGE on ports $port-$((port + 1)), database $db"
 stage_setup
 echo "chaos: environment ready; logs in $logdir"
 
-for kind in first good bad-migration bad-health; do measure "$kind"; done
+for kind in first good bad-migration late-migration bad-health; do measure "$kind"; done
 
 if [[ " $scenarios " == *" kill "* ]]; then
   for ((i = 1; i <= n && !ABORT; i++)); do chaos_iteration KILL "$i" "$n" "${kill_plan[$(((i - 1) % ${#kill_plan[@]}))]}"; done
@@ -125,7 +127,7 @@ codes=""; for k in "${!TERM_CODES[@]}"; do codes+="exit $k×${TERM_CODES[$k]} ";
 printf '%-26s %s\n' "SIGTERMed deploy" "${codes:-none}"
 printf '%-26s %s\n' "five at once" "${FIVE_RESULT:-not run}"
 printf '%-26s %s\n' "lost journal" "${LOST_RESULT:-not run}"
-printf '%-26s %s\n' "full deploy T" "pg_dump $(secs "$S_MS") s; first $(secs "${T_MS[first]:-0}") s, good $(secs "${T_MS[good]:-0}") s, bad-migration $(secs "${T_MS[bad-migration]:-0}") s (compensation $(secs "${C_MS[bad-migration]:-0}") s), bad-health $(secs "${T_MS[bad-health]:-0}") s (compensation $(secs "${C_MS[bad-health]:-0}") s)"
+printf '%-26s %s\n' "full deploy T" "pg_dump $(secs "$S_MS") s; first $(secs "${T_MS[first]:-0}") s, good $(secs "${T_MS[good]:-0}") s, bad-migration $(secs "${T_MS[bad-migration]:-0}") s (caught by the preflight), late-migration $(secs "${T_MS[late-migration]:-0}") s (compensation $(secs "${C_MS[late-migration]:-0}") s), bad-health $(secs "${T_MS[bad-health]:-0}") s (compensation $(secs "${C_MS[bad-health]:-0}") s)"
 printf '%-26s %s\n' "deploy after the signal" "$(stats "${RESUME_MS[@]}")"
 printf '%-26s %s\n' "iteration" "$(stats "${ITER_MS[@]}")"
 printf '%-26s %s\n' "suite" "$(secs $(($(now_ms) - t_suite))) s"

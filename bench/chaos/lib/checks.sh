@@ -88,8 +88,18 @@ check_stage() {
   fi
   check_containers "$sha" "$live_run"
   check_schema "$versions"
+  check_scratch
   check_snapshots "$runs"
   check_processes
+}
+
+# No preflight scratch database (<db>_pf_<run key>) is left once the deploys have ended: a preflight drops its own
+# however it ends, the same run's next attempt drops a killed attempt's, and any preflight drops abandoned ones.
+check_scratch() {
+  local left
+  left="$(sql "select string_agg(datname, ' ' order by datname) from pg_database where datname like '${db}\\_pf\\_%'" 2>&1)" ||
+    { fail "scratch: cannot list databases: $left"; return; }
+  [[ -z "$left" ]] || leftover "scratch:$left" "scratch: preflight database(s) left: $left"
 }
 
 check_runs() {

@@ -16,6 +16,7 @@ make_commit() {
   case "$1" in
     good) commit_good ;;
     bad-migration) commit_bad_migration ;;
+    late-migration) commit_late_migration ;;
     bad-health) commit_bad_health ;;
   esac
 }
@@ -56,13 +57,19 @@ measure() {
     make_commit "$kind"
     sha="$COMMIT_SHA"
   fi
-  [[ "$kind" == bad-* ]] && want_rc=1 || want_rc=0
+  [[ "$kind" == bad-* || "$kind" == late-* ]] && want_rc=1 || want_rc=0
   data_mark
   run_deploy "$out"
   T_MS[$kind]=$DEPLOY_MS
   [[ "$DEPLOY_RC" == "$want_rc" ]] || fail "exit: deploy of $kind commit ${sha:0:12} exited $DEPLOY_RC, expected $want_rc (output: $out)"
   run="$(run_of_commit "$sha" 0)"
-  if [[ "$kind" == bad-* ]]; then
+  if [[ "$kind" == bad-migration ]]; then # caught by the preflight: nothing stopped, nothing to compensate
+    slipway_json logs "${run:-0}" | jq -e '[.events[] | select(.type | startswith("STEP_")) | .step] as $s
+        | ($s | index("stop-old")) == null and ($s | index("compensate")) == null
+        and ([.events[] | select(.type == "STEP_FAILED" and .step == "preflight")] | length) == 1' >/dev/null ||
+      fail "measure: run ${run:-?} of the bad-migration commit did not fail in its preflight before stop-old"
+    sha="$good_sha"
+  elif [[ "$kind" == bad-* || "$kind" == late-* ]]; then
     C_MS[$kind]="$(slipway_json runs --limit 5 | jq -r --argjson r "${run:-0}" '.[] | select(.id == $r) | .steps[] | select(.name == "compensate") | .durationMs // 0')"
     [[ -n "${C_MS[$kind]}" && "${C_MS[$kind]}" != 0 ]] || { fail "measure: run ${run:-?} of the $kind commit has no compensate step"; C_MS[$kind]=2000; }
     sha="$good_sha"

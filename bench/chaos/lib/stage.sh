@@ -172,7 +172,8 @@ commit_good() {
   good_versions="$good_versions $v"
 }
 
-# A commit on top of main whose migration fails part way (as the demo's v3): the deploy must roll back.
+# A commit on top of main whose migration fails part way (as the demo's v3). The stage's default preflight runs it on
+# a scratch copy first: the deploy fails before anything stops, exit 1, the old release never stopped.
 commit_bad_migration() {
   local v=$next_version
   next_version=$((v + 1))
@@ -181,6 +182,17 @@ commit_bad_migration() {
     "$v" "$v" >"$app/migrations/V${v}__broken.sql"
   g add -A
   g commit -qm "bad: V$v fails"
+  COMMIT_SHA="$(g rev-parse HEAD)"
+}
+
+# The same failing migration in a commit whose slipway.yml says preflight: false, so that it fails in the migrate step
+# after stop-old and the deploy must roll back: what kills and SIGTERMs during compensation after a migration need.
+commit_late_migration() {
+  commit_bad_migration
+  sed -i "s/^    replicas: $CHAOS_REPLICAS\$/&\n    preflight: false/" "$app/slipway.yml"
+  grep -q '^    preflight: false$' "$app/slipway.yml" || { echo "chaos: cannot make the late-migration commit" >&2; return 1; }
+  g add -A
+  g commit -qm "bad, without preflight: the migration fails after stop-old"
   COMMIT_SHA="$(g rev-parse HEAD)"
 }
 

@@ -76,6 +76,22 @@ final class PgTools {
         }
     }
 
+    /**
+     * Drops database {@code name} unless a session is connected to it; false when one is (SQLSTATE 55006), which is how
+     * a live preflight's scratch database (held open by its guard connection) tells itself from a dead one's.
+     */
+    boolean dropDatabaseUnlessInUse(PgConnection admin, String name) throws SQLException {
+        try (Connection c = connect(admin); java.sql.Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + quote(name));
+            return true;
+        } catch (SQLException e) {
+            if ("55006".equals(e.getSQLState())) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     /** The names of the databases on the server of {@code admin} that start with {@code prefix}. */
     List<String> databasesStartingWith(PgConnection admin, String prefix) throws SQLException {
         List<String> out = new ArrayList<>();

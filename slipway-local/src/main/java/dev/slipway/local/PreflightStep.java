@@ -18,8 +18,10 @@ import java.util.Map;
  * {@code <db>_pf_<run key>} on the same server, restores this run's snapshot into it, reads its schema, runs the
  * migration container against it, reads the schema again and compares. A failing migration fails the run here, with
  * nothing changed. The scratch database and the container are removed however the step ends; an earlier attempt's
- * leftovers of the same run are removed first. Scratch databases of other runs are only reported: nothing here can
- * prove that their run has ended.
+ * leftovers of the same run are removed first. While the step runs, a guard connection stays open on its scratch
+ * database, so PostgreSQL refuses a plain DROP DATABASE of it: a scratch database of another run that can be dropped
+ * that way belongs to a preflight that no longer runs (its process was killed), and is dropped; one that cannot is
+ * left alone and reported. A run whose preflight is dropped under it later starts it again from the snapshot.
  */
 final class PreflightStep {
     private static final int MAX_NAME_BYTES = 63;
@@ -45,10 +47,12 @@ final class PreflightStep {
         PgConnection scratch = stage.withDatabase(name);
         Instant start = ctx.clock().instant();
         removeContainers(ctx);
-        reportOthers(ctx, stage, name);
+        dropAbandoned(ctx, stage, name);
         boolean failed = true;
+        Connection guard = null;
         try {
             create(ctx, stage, name);
+            guard = guard(scratch);
             ctx.log("preflight: restoring snapshot " + snapshot + " into scratch database " + scratch.describe());
             new RestoreStep(pg).intoEmpty(ctx, snapshot, scratch, LocalSettings.innerDeadline(ctx));
             Instant restored = ctx.clock().instant();
@@ -63,7 +67,33 @@ final class PreflightStep {
                     "restoreMs", ms(start, restored), "migrateMs", ms(restored, migrated),
                     "durationMs", ms(start, ctx.clock().instant()));
         } finally {
+            closeQuietly(guard);
             cleanUp(ctx, stage, name, failed);
+        }
+    }
+
+    /** A connection held on the scratch database for the whole step: see the class comment. */
+    private Connection guard(PgConnection scratch) {
+        try {
+            return pg.connect(scratch);
+        } catch (SQLException e) {
+            String msg = "cannot connect to scratch database " + scratch.describe() + ": " + scratch.scrub(e.getMessage())
+                    + "; nothing was stopped";
+            String state = e.getSQLState() == null ? "" : e.getSQLState();
+            if (state.startsWith("08") || state.equals("3D000")) { // 3D000: another preflight dropped it before we held it
+                throw TargetException.transientFailure(msg, e);
+            }
+            throw TargetException.permanent(msg, e);
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                // the session ends with the socket either way; the drop with FORCE that follows ends it otherwise
+            }
         }
     }
 
@@ -150,16 +180,28 @@ final class PreflightStep {
         }
     }
 
-    private void reportOthers(StepContext ctx, PgConnection stage, String name) {
+    /** Drops other runs' scratch databases that no live preflight holds open; reports the ones that one does. */
+    private void dropAbandoned(StepContext ctx, PgConnection stage, String name) {
         String prefix = name.substring(0, name.length() - keyPart(ctx.runKey()).length());
         try {
-            List<String> others = pg.databasesStartingWith(stage, prefix).stream().filter(d -> !d.equals(name)).toList();
-            if (!others.isEmpty()) {
-                ctx.log("preflight: scratch databases of other runs remain: " + String.join(", ", others)
-                        + "; Slipway drops only its own run's. Drop them by hand once their runs have ended");
+            List<String> inUse = new java.util.ArrayList<>();
+            for (String other : pg.databasesStartingWith(stage, prefix)) {
+                if (other.equals(name)) {
+                    continue;
+                }
+                if (pg.dropDatabaseUnlessInUse(stage, other)) {
+                    ctx.log("preflight: dropped scratch database " + other + ", left by a preflight that no longer runs");
+                } else {
+                    inUse.add(other);
+                }
+            }
+            if (!inUse.isEmpty()) {
+                ctx.log("preflight: scratch databases of other runs remain: " + String.join(", ", inUse)
+                        + "; they are in use (a preflight of another Slipway is running, or a session is open on them)."
+                        + " A later preflight drops them once nothing is connected");
             }
         } catch (SQLException e) {
-            ctx.log("preflight: cannot list other scratch databases: " + stage.scrub(e.getMessage()));
+            ctx.log("preflight: cannot list or drop other scratch databases: " + stage.scrub(e.getMessage()));
         }
     }
 

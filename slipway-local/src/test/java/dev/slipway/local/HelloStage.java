@@ -41,8 +41,8 @@ final class HelloStage implements AutoCloseable {
     final String database;
     final int port;
     final int replicas;
-    /** Whether the stage says {@code preflight: true} (the local target runs no preflight otherwise). */
-    boolean preflight;
+    /** What the stage says for {@code preflight}; null says nothing, so the local target's default (on) applies. */
+    Boolean preflight;
     final Path work;
     final DockerClient docker;
     /** The journal deploys use now; {@link #useJournal} switches to another. */
@@ -130,12 +130,12 @@ final class HelloStage implements AutoCloseable {
                     database: {url: "%s", user: postgres}
                     redis: {url: "redis://127.0.0.1:%d/0"}
                     snapshots: {keep: 3}
-                    local: {port: %d, stop-grace: 5s, snapshot-dir: "%s"%s}
-                    preflight: %s
+                    local: {port: %d, stop-grace: 5s, snapshot-dir: "%s"%s}%s
                     environment:
                       GREETING: hi
                 %s""".formatted(APP, version, ItEnv.JRE_IMAGE, healthTimeout.toSeconds(), stage, stage, replicas,
-                databaseUrl, ItEnv.REDIS_PORT, port, snapshotDir(), proxy ? ", proxy: caddy" : "", preflight, env);
+                databaseUrl, ItEnv.REDIS_PORT, port, snapshotDir(), proxy ? ", proxy: caddy" : "",
+                preflight == null ? "" : "\n    preflight: " + preflight, env);
     }
 
     SlipwaySpec spec(String version, Map<String, String> environment, Duration healthTimeout, String databaseUrl) {

@@ -76,6 +76,9 @@ class LocalTargetIT extends EngineIt {
     @Test
     void deploy_failedMigration_previousReleaseServesWithSchemaUnchangedAndReasonShowsOutput() throws Exception {
         try (HelloStage stage = new HelloStage(docker, "it-badmig", 28120, 2, work)) {
+            // the migration must fail in the migrate step, after stop-old, to exercise compensation: the default
+            // preflight would catch it on a scratch copy before anything stopped (PreflightDeployIT covers that)
+            stage.preflight = false;
             RunView good = stage.deploy("v2", "good");
             assertThat(good.state()).as(stage.transcript(good)).isEqualTo(RunState.SUCCEEDED);
             String schemaBefore = schema(stage.database);

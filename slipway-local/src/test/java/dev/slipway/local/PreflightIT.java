@@ -36,7 +36,6 @@ class PreflightIT extends EngineIt {
     @Test
     void preflight_failingMigration_throwsWithItsOutputAndTheOldReleaseNeverStopped() throws Exception {
         try (HelloStage stage = new HelloStage(docker, "it-preflight-fail", 28181, 1, work)) {
-            stage.preflight = true;
             FixedContext ctx = upToPreflight(stage, "v3", "pf-broken");
             List<String> startedBefore = startTimes(stage);
             assertThat(startedBefore).hasSize(1);
@@ -58,7 +57,6 @@ class PreflightIT extends EngineIt {
     @Test
     void preflight_newTableAndIndex_isExpand() throws Exception {
         try (HelloStage stage = new HelloStage(docker, "it-preflight-expand", 28183, 1, work)) {
-            stage.preflight = true;
             FixedContext ctx = upToPreflight(stage, "v2", "pf-expand");
 
             Outputs out = stage.target(ctx.spec).preflight(ctx);
@@ -73,7 +71,6 @@ class PreflightIT extends EngineIt {
     @Test
     void preflight_dropColumn_isBreakingAndNamesTheColumn() throws Exception {
         try (HelloStage stage = new HelloStage(docker, "it-preflight-drop", 28185, 1, work)) {
-            stage.preflight = true;
             context("pf-drop", "V4__drop_name_length.sql", "alter table greetings drop column name_length;");
             FixedContext ctx = upToPreflight(stage, "pf-drop", "pf-drop");
 
@@ -88,7 +85,6 @@ class PreflightIT extends EngineIt {
     @Test
     void preflight_interruptedDuringTheMigration_removesScratchDatabaseAndContainer() throws Exception {
         try (HelloStage stage = new HelloStage(docker, "it-preflight-cancel", 28187, 1, work)) {
-            stage.preflight = true;
             context("pf-slow", "V4__slow.sql", "select pg_sleep(120);");
             FixedContext ctx = upToPreflight(stage, "pf-slow", "pf-slow");
             java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
@@ -114,24 +110,28 @@ class PreflightIT extends EngineIt {
     }
 
     @Test
-    void preflight_leftoversOfThisAndAnotherRun_dropsOnlyItsOwnAndReportsTheOther() throws Exception {
+    void preflight_leftovers_dropsItsOwnAndAbandonedOnesButNotOneInUse() throws Exception {
         try (HelloStage stage = new HelloStage(docker, "it-preflight-left", 28189, 1, work)) {
-            stage.preflight = true;
             FixedContext ctx = upToPreflight(stage, "v2", "pf-left");
             String own = PreflightStep.scratchName(stage.database, ctx.runKey());
-            String other = PreflightStep.scratchName(stage.database, RunKeys.next());
+            String dead = PreflightStep.scratchName(stage.database, RunKeys.next());
+            String live = PreflightStep.scratchName(stage.database, RunKeys.next());
             createDatabase(own); // an earlier attempt of this run that died before its clean-up
-            createDatabase(other); // a run of another Slipway, maybe still going
-            try {
+            createDatabase(dead); // a killed Slipway's: nothing holds it open
+            createDatabase(live); // another Slipway's running preflight, whose guard connection holds it open
+            try (Connection guard = DriverManager.getConnection(ItEnv.jdbcUrl(live), "postgres", "")) {
                 stage.target(ctx.spec).preflight(ctx);
 
-                assertThat(scratchDatabases(stage)).containsExactly(other);
-                assertThat(ctx.log).anyMatch(l -> l.startsWith("preflight: scratch databases of other runs remain: " + other));
+                assertThat(guard.isValid(5)).as("the live preflight's session was left alone").isTrue();
+                assertThat(scratchDatabases(stage)).containsExactly(live);
+                assertThat(ctx.log).contains("preflight: dropped scratch database " + dead + ", left by a preflight that no longer runs");
+                assertThat(ctx.log).anyMatch(l -> l.startsWith("preflight: scratch databases of other runs remain: " + live + ";"));
             } finally {
                 try (Connection c = DriverManager.getConnection(ItEnv.jdbcUrl("postgres"), "postgres", "");
                      java.sql.Statement s = c.createStatement()) {
-                    s.execute("DROP DATABASE IF EXISTS " + PgTools.quote(own) + " WITH (FORCE)");
-                    s.execute("DROP DATABASE IF EXISTS " + PgTools.quote(other) + " WITH (FORCE)");
+                    for (String db : List.of(own, dead, live)) {
+                        s.execute("DROP DATABASE IF EXISTS " + PgTools.quote(db) + " WITH (FORCE)");
+                    }
                 }
             }
         }

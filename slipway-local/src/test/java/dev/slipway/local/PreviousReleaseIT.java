@@ -21,6 +21,7 @@ class PreviousReleaseIT extends EngineIt {
     @Test
     void deploy_killedInStopOldWithNoJournaledReleaseThenMigrationFails_oldReleaseServesAgainAndRunIsRolledBack() throws Exception {
         try (HelloStage stage = new HelloStage(docker, "it-stopcrash", 28200, 1, work)) {
+            stage.preflight = false; // v3's migration must fail after stop-old, not in the default preflight
             RunView old = stage.deploy("v1", "old");
             assertThat(old.state()).as(stage.transcript(old)).isEqualTo(RunState.SUCCEEDED);
             stage.loseJournal(); // the new journal knows no release of the stage
@@ -41,6 +42,7 @@ class PreviousReleaseIT extends EngineIt {
     @Test
     void deploy_previousContainersRemovedByHandThenMigrationFails_needsAttention() {
         try (HelloStage stage = new HelloStage(docker, "it-gone", 28210, 1, work)) {
+            stage.preflight = false; // v3's migration must fail after stop-old, not in the default preflight
             RunView good = stage.deploy("v2", "good");
             assertThat(good.state()).as(stage.transcript(good)).isEqualTo(RunState.SUCCEEDED);
             stage.removeContainers();

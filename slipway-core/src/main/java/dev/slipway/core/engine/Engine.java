@@ -370,7 +370,8 @@ public final class Engine implements AutoCloseable {
             unassessed = e.getMessage();
         }
         List<String> lines = new ArrayList<>(PlanText.of(spec, st, commit, live, assessed, unassessed,
-                st.promoteFrom() == null ? null : promotion.planLine(st, commit, options.sources().tree(spec, commit, null).orElse(null))));
+                st.promoteFrom() == null ? null : promotion.planLine(st, commit, options.sources().tree(spec, commit, null).orElse(null)),
+                target(stageName).preflightUnsupported(st)));
         target(stageName).plan(maintenance(stageName, commit, promotedImage(st, commit), StepName.BUILD, line -> { }, Duration.ofMinutes(1)))
                 .forEach(l -> lines.add("   " + l));
         return lines.stream().map(masker::mask).toList();

@@ -25,7 +25,7 @@ final class PlanText {
      * @param promoted what a stage with promote-from deploys instead of a build (or that it would refuse), else null
      */
     static List<String> of(SlipwaySpec spec, StageSpec st, String commit, Optional<Release> live, Assessment assessed,
-                           String unassessed, String promoted) {
+                           String unassessed, String promoted, Optional<String> preflightUnsupported) {
         List<String> lines = new ArrayList<>();
         lines.add("stage " + st.name() + " (target " + st.target() + ", " + st.replicas() + " replica(s)); live now: "
                 + live.map(r -> r.commit() + " from run " + r.runId()).orElse("nothing deployed by Slipway yet"));
@@ -44,10 +44,7 @@ final class PlanText {
             lines.add("   … and " + (assessed.reasons().size() - Assessment.SHOWN) + " more");
         }
         assessed.pending().stream().limit(Assessment.SHOWN).forEach(f -> lines.add("   pending: " + f));
-        boolean preflight = assessed.cls() != MigrationClass.NONE && !Boolean.FALSE.equals(st.preflight());
-        lines.add(preflight ? "3. preflight: the target runs the migrations on a scratch copy of the snapshot (where it can);"
-                + " a schema diff that drops or alters makes the deploy stop-first"
-                : "3. no preflight (" + (assessed.cls() == MigrationClass.NONE ? "no pending migrations" : "preflight: false") + ")");
+        lines.add(preflightLine(st, assessed, preflightUnsupported));
         String migrate = spec.migrations().enabled()
                 ? "migrate with " + String.join(" ", spec.migrations().command()) + " from the new image"
                 : "(no migrations configured)";
@@ -68,5 +65,21 @@ final class PlanText {
                     + ", as the target's last line says" + restore);
         }
         return lines;
+    }
+
+    private static String preflightLine(StageSpec st, Assessment assessed, Optional<String> unsupported) {
+        if (assessed.cls() == MigrationClass.NONE) {
+            return "3. no preflight (no pending migrations)";
+        }
+        if (Boolean.FALSE.equals(st.preflight())) {
+            return "3. no preflight (disabled: stages." + st.name() + ".preflight: false); a failing migration fails"
+                    + " after the old release stopped, and is compensated";
+        }
+        if (unsupported.isPresent()) {
+            return "3. no preflight: " + unsupported.get()
+                    + (Boolean.TRUE.equals(st.preflight()) ? " (preflight: true changes nothing here)" : "");
+        }
+        return "3. preflight on a scratch copy of the snapshot: the migrations run there before anything stops, a failing"
+                + " one fails the deploy with nothing changed, and a schema diff that drops or alters makes it stop-first";
     }
 }

@@ -240,7 +240,12 @@ final class RunExecution {
             return;
         }
         Assessment before = classified.get();
+        Optional<String> unsupported = target.preflightUnsupported(stage);
         step(StepName.PREFLIGHT, spec.migrations().timeout(), ctx -> {
+            if (unsupported.isPresent()) {
+                ctx.log("no preflight: " + unsupported.get() + "; " + before.why());
+                return new Outputs(Map.of("schema", "unchecked", "reason", unsupported.get()));
+            }
             Outputs said = target.preflight(ctx);
             String schema = said.get("schema").orElse("unchecked");
             Assessment after = before;

@@ -64,6 +64,15 @@ public interface Target {
         return Outputs.of("schema", "unchecked");
     }
 
+    /**
+     * Whether this target runs {@link #preflight} on {@code stage} when the stage does not say {@code preflight: false}.
+     * Empty when it does; otherwise why not, which {@code slipway plan} and the run's log show instead (the engine then
+     * does not call {@link #preflight}). A target opts in by overriding this.
+     */
+    default java.util.Optional<String> preflightUnsupported(dev.slipway.core.spec.StageSpec stage) {
+        return java.util.Optional.of("the " + stage.target() + " target has no preflight");
+    }
+
     Outputs stopOld(StepContext ctx);
 
     /** Runs the migration command from the NEW image ({@code outputsOf(BUILD)}); a non-zero exit fails the step. */

@@ -219,6 +219,38 @@ class EngineStrategyTest {
     }
 
     @Test
+    void targetWithoutPreflight_journalsWhyAndNeverCallsIt() throws Exception {
+        target.preflight(Optional.of("the scripted target has no preflight"));
+        migration("db/V1__users.sql", "CREATE TABLE users (id int);\n");
+        changes.put("null→c1", List.of("A\tdb/V1__users.sql"));
+
+        RunView v = deploy("staging", "c1");
+
+        assertThat(v.state()).isEqualTo(RunState.SUCCEEDED);
+        assertThat(target.count(StepName.PREFLIGHT)).isZero();
+        assertThat(outputs(v, StepName.PREFLIGHT)).containsEntry("schema", "unchecked")
+                .containsEntry("reason", "the scripted target has no preflight");
+        assertThat(logs(v)).anySatisfy(l -> assertThat(l).startsWith("no preflight: the scripted target has no preflight; "));
+    }
+
+    @Test
+    void plan_saysPerStageAndTargetWhetherThePreflightRuns() throws Exception {
+        migration("db/V1__users.sql", "CREATE TABLE users (id int);\n");
+        changes.put("null→c1", List.of("A\tdb/V1__users.sql"));
+
+        List<String> on = engine.plan("staging", "c1");
+        List<String> off = engine.plan("careful", "c1");
+        target.preflight(Optional.of("the scripted target has no preflight"));
+        List<String> none = engine.plan("staging", "c1");
+
+        assertThat(on).contains("3. preflight on a scratch copy of the snapshot: the migrations run there before anything"
+                + " stops, a failing one fails the deploy with nothing changed, and a schema diff that drops or alters makes it stop-first");
+        assertThat(off).contains("3. no preflight (disabled: stages.careful.preflight: false); a failing migration fails after"
+                + " the old release stopped, and is compensated");
+        assertThat(none).contains("3. no preflight: the scripted target has no preflight");
+    }
+
+    @Test
     void explicitOnline_targetCannot_isRefusedBeforeAnythingChanges() {
         target.online(Optional.of("the scripted target has one port"));
 

@@ -47,6 +47,19 @@ public final class ScriptedTarget implements Target {
         return this;
     }
 
+    private volatile java.util.Optional<String> preflightUnsupported = java.util.Optional.empty();
+
+    /** Whether the target says it runs a preflight (by default it does, unlike {@link Target}'s default). */
+    public ScriptedTarget preflight(java.util.Optional<String> unsupported) {
+        this.preflightUnsupported = unsupported;
+        return this;
+    }
+
+    @Override
+    public java.util.Optional<String> preflightUnsupported(dev.slipway.core.spec.StageSpec stage) {
+        return preflightUnsupported;
+    }
+
     @Override
     public java.util.Optional<String> onlineUnsupported(dev.slipway.core.spec.StageSpec stage) {
         return onlineUnsupported;
