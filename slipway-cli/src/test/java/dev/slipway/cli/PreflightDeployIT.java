@@ -27,7 +27,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,15 +43,16 @@ class PreflightDeployIT {
     private static final String APP = "pfd-e2e";
     private static final String DATABASE = "pfd_e2e";
     private static final int PORT = 29110;
-    private static final int PG_PORT = Integer.parseInt(env("SLIPWAY_PG_PORT", "55432"));
-    private static final int REDIS_PORT = Integer.parseInt(env("SLIPWAY_REDIS_PORT", "16379"));
-    private static final String JRE_IMAGE = env("SLIPWAY_JRE_IMAGE", "localhost/slipway-jre:17");
+    private static final int PG_PORT = Integer.parseInt(CliProject.env("SLIPWAY_PG_PORT", "55432"));
+    private static final int REDIS_PORT = Integer.parseInt(CliProject.env("SLIPWAY_REDIS_PORT", "16379"));
+    private static final String JRE_IMAGE = CliProject.env("SLIPWAY_JRE_IMAGE", "localhost/slipway-jre:17");
     private static final Path HELLO = Path.of("..", "examples", "hello-server").toAbsolutePath().normalize();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
     private Path project;
+    private CliProject cli;
     private DockerClient docker;
 
     @BeforeEach
@@ -62,7 +62,7 @@ class PreflightDeployIT {
             docker.pingCmd().exec();
             docker.inspectImageCmd(JRE_IMAGE).exec();
         } catch (RuntimeException e) {
-            unavailable("no container engine with " + JRE_IMAGE + " answers (" + e.getMessage() + ")");
+            CliProject.unavailable("no container engine with " + JRE_IMAGE + " answers (" + e.getMessage() + ")");
         }
         try (Connection c = admin(); Statement s = c.createStatement()) {
             for (String db : scratchDatabases()) {
@@ -71,10 +71,11 @@ class PreflightDeployIT {
             s.execute("drop database if exists " + DATABASE + " with (force)");
             s.execute("create database " + DATABASE);
         } catch (SQLException e) {
-            unavailable("PostgreSQL on 127.0.0.1:" + PG_PORT + " is not usable (" + e.getMessage() + ")");
+            CliProject.unavailable("PostgreSQL on 127.0.0.1:" + PG_PORT + " is not usable (" + e.getMessage() + ")");
         }
         removeContainers();
         project = Files.createDirectories(dir.resolve("project"));
+        cli = new CliProject(project, dir, null);
     }
 
     @AfterEach
@@ -90,21 +91,21 @@ class PreflightDeployIT {
     @Test
     void deploy_migrationFailsInTheDefaultPreflight_exits1BeforeAnythingStoppedAndLeavesNoScratchDatabase() throws Exception {
         String v1 = commitV1();
-        assertThat(slipway("deploy", "staging", "--commit", v1, "-f", "slipway.yml").code).isZero();
+        assertThat(cli.slipway("deploy", "staging", "--commit", v1, "-f", "slipway.yml").code()).isZero();
         Map<String, String> startedBefore = startedAt();
         assertThat(startedBefore).hasSize(2);
         String broken = commitBrokenMigration();
 
-        Result deploy = slipway("deploy", "staging", "--commit", broken, "-f", "slipway.yml");
+        CliProject.Result deploy = cli.slipway("deploy", "staging", "--commit", broken, "-f", "slipway.yml");
 
-        assertThat(deploy.code).as(deploy.output).isEqualTo(1);
-        assertThat(deploy.output).contains("preflight failed", "greeting_ref", "nothing was stopped");
+        assertThat(deploy.code()).as(deploy.output()).isEqualTo(1);
+        assertThat(deploy.output()).contains("preflight failed", "greeting_ref", "nothing was stopped");
         assertThat(startedAt()).as("the old release's containers, by id, with the engine's StartedAt").isEqualTo(startedBefore);
         assertThat(get("/healthz").statusCode()).isEqualTo(200);
         assertThat(get("/").body()).contains(v1);
         assertThat(scratchDatabases()).isEmpty();
         assertThat(containers("slipway.role", "preflight")).isEmpty();
-        JsonNode run = JSON.readTree(slipway("logs", "2", "--output", "json", "-f", "slipway.yml").output);
+        JsonNode run = JSON.readTree(cli.slipway("logs", "2", "--output", "json", "-f", "slipway.yml").output());
         List<String> steps = StreamSupport.stream(run.path("events").spliterator(), false)
                 .filter(e -> e.path("type").asText().startsWith("STEP_")).map(e -> e.path("type").asText() + " " + e.path("step").asText())
                 .toList();
@@ -141,18 +142,18 @@ class PreflightDeployIT {
         Files.copy(helloJar(), project.resolve("target/hello-server.jar"));
         Files.createDirectories(project.resolve("migrations"));
         Files.writeString(project.resolve("migrations/.keep"), "");
-        git("init", "-q", "-b", "main");
-        git("add", "-A", "-f");
-        git("commit", "-qm", "v1");
-        return git("rev-parse", "HEAD");
+        cli.git("init", "-q", "-b", "main");
+        cli.git("add", "-A", "-f");
+        cli.git("commit", "-qm", "v1");
+        return cli.git("rev-parse", "HEAD");
     }
 
     /** The demo's v3 migration: creates a table, then inserts from a column that does not exist. */
     private String commitBrokenMigration() throws Exception {
         Files.copy(HELLO.resolve("demo/v3/V5__broken.sql"), project.resolve("migrations/V4__broken.sql"));
-        git("add", "-A");
-        git("commit", "-qm", "a migration that fails part way");
-        return git("rev-parse", "HEAD");
+        cli.git("add", "-A");
+        cli.git("commit", "-qm", "a migration that fails part way");
+        return cli.git("rev-parse", "HEAD");
     }
 
     /** Container id to the engine's State.StartedAt, for the stage's server containers. */
@@ -187,36 +188,7 @@ class PreflightDeployIT {
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + PG_PORT + "/postgres", "postgres", "");
     }
 
-    private record Result(int code, String output) {
-    }
 
-    /** Runs the CLI in its own JVM in the project directory, with the SQLite journal there. */
-    private Result slipway(String... args) throws Exception {
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-cp", cp, "dev.slipway.cli.Main"));
-        cmd.addAll(List.of(args));
-        Path out = Files.createTempFile(dir, "slipway-", ".out");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(project.toFile()).redirectErrorStream(true).redirectOutput(out.toFile());
-        pb.environment().put("SLIPWAY_PLAIN", "1");
-        List.of("SLIPWAY_STATE_URL", "SLIPWAY_STATE_USER", "SLIPWAY_STATE_PASSWORD", "GITHUB_SHA").forEach(pb.environment()::remove);
-        Process p = pb.start();
-        if (!p.waitFor(5, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError("slipway " + String.join(" ", args) + " did not end; output:\n" + Files.readString(out));
-        }
-        return new Result(p.exitValue(), Files.readString(out));
-    }
-
-    private String git(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("git", "-c", "user.name=t", "-c", "user.email=t@localhost"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(project.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes()).trim();
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        return out;
-    }
 
     private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -232,7 +204,7 @@ class PreflightDeployIT {
                     "-DskipTests")).inheritIO().start();
             if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
                 p.destroyForcibly();
-                unavailable("building examples/hello-server with mvn failed");
+                CliProject.unavailable("building examples/hello-server with mvn failed");
             }
         }
         return jar;
@@ -243,16 +215,5 @@ class PreflightDeployIT {
                 .forEach(c -> docker.removeContainerCmd(c.getId()).withForce(true).exec());
     }
 
-    private static void unavailable(String why) {
-        String msg = why + "; run scripts/env-up.sh (then source ~/.slipway-env/env.sh)";
-        if ("true".equals(System.getenv("CI"))) {
-            throw new IllegalStateException(msg + " — CI=true, so this fails instead of skipping");
-        }
-        Assumptions.abort(msg);
-    }
 
-    private static String env(String name, String fallback) {
-        String v = System.getenv(name);
-        return v == null || v.isBlank() ? fallback : v;
-    }
 }

@@ -19,14 +19,10 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,14 +37,15 @@ import org.junit.jupiter.api.io.TempDir;
 class PrivateFilesIT {
     private static final String APP = "files-it";
     private static final String DATABASE = "slipway_files_it";
-    private static final int PG_PORT = Integer.parseInt(env("SLIPWAY_PG_PORT", "55432"));
-    private static final String JRE_IMAGE = env("SLIPWAY_JRE_IMAGE", "localhost/slipway-jre:17");
+    private static final int PG_PORT = Integer.parseInt(CliProject.env("SLIPWAY_PG_PORT", "55432"));
+    private static final String JRE_IMAGE = CliProject.env("SLIPWAY_JRE_IMAGE", "localhost/slipway-jre:17");
     private static final int STAGING_PORT = 28470;
     private static final int QA_PORT = 28480;
 
     @TempDir
     Path dir;
     private Path project;
+    private CliProject cli;
     private DockerClient docker;
 
     @BeforeEach
@@ -58,17 +55,18 @@ class PrivateFilesIT {
             docker.pingCmd().exec();
             docker.inspectImageCmd(JRE_IMAGE).exec();
         } catch (RuntimeException e) {
-            unavailable("no container engine with " + JRE_IMAGE + " answers (" + e.getMessage() + ")");
+            CliProject.unavailable("no container engine with " + JRE_IMAGE + " answers (" + e.getMessage() + ")");
         }
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + PG_PORT + "/postgres", "postgres", "");
              Statement s = c.createStatement()) {
             s.execute("drop database if exists " + DATABASE + " with (force)");
             s.execute("create database " + DATABASE);
         } catch (SQLException e) {
-            unavailable("PostgreSQL on 127.0.0.1:" + PG_PORT + " is not usable (" + e.getMessage() + ")");
+            CliProject.unavailable("PostgreSQL on 127.0.0.1:" + PG_PORT + " is not usable (" + e.getMessage() + ")");
         }
         removeContainers();
         project = Files.createDirectories(dir.resolve("project"));
+        cli = new CliProject(project, dir, "022");
     }
 
     @AfterEach
@@ -88,7 +86,7 @@ class PrivateFilesIT {
         assertThat(slipway("deploy", "qa", "--commit", commit, "-f", "slipway.yml")).isZero();
 
         assertThat(status(QA_PORT)).as("the app runs as nobody from its scripts: the image kept their execute bits").isEqualTo(200);
-        assertThat(git("status", "--porcelain", "--untracked-files=all")).as("git status after the deploys").isEmpty();
+        assertThat(cli.git("status", "--porcelain", "--untracked-files=all")).as("git status after the deploys").isEmpty();
         Map<String, String> modes = modes(project.resolve(".slipway"));
         modes.putAll(modes(project.resolve("backups")));
         assertThat(modes).containsKeys(".slipway/.gitignore", ".slipway/state.db", "backups/qa/.gitignore",
@@ -138,10 +136,10 @@ class PrivateFilesIT {
         Files.writeString(app.resolve("healthz"), "ok\n");
         script(project.resolve("app/run.sh"), "exec busybox httpd -f -p \"$PORT\" -h /app/www");
         script(project.resolve("app/migrate.sh"), "echo 'nothing to migrate'");
-        git("init", "-q", "-b", "main");
-        git("add", "-A");
-        git("commit", "-qm", "tiny app");
-        return git("rev-parse", "HEAD");
+        cli.git("init", "-q", "-b", "main");
+        cli.git("add", "-A");
+        cli.git("commit", "-qm", "tiny app");
+        return cli.git("rev-parse", "HEAD");
     }
 
     private static void script(Path file, String body) throws IOException {
@@ -149,37 +147,7 @@ class PrivateFilesIT {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
-    /** Runs the CLI in its own JVM under {@code umask 022}, in the project directory, with the SQLite journal there. */
-    private int slipway(String... args) throws Exception {
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of("sh", "-c", "umask 022; exec \"$0\" \"$@\"",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
-                "-cp", cp, "dev.slipway.cli.Main"));
-        cmd.addAll(List.of(args));
-        Path out = Files.createTempFile(dir, "slipway-", ".out"); // outside the project: git must see only Slipway's files
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(project.toFile()).redirectErrorStream(true).redirectOutput(out.toFile());
-        pb.environment().put("SLIPWAY_PLAIN", "1");
-        List.of("SLIPWAY_STATE_URL", "SLIPWAY_STATE_USER", "SLIPWAY_STATE_PASSWORD", "GITHUB_SHA").forEach(pb.environment()::remove);
-        Process p = pb.start();
-        if (!p.waitFor(5, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError("slipway " + String.join(" ", args) + " did not end; output:\n" + Files.readString(out));
-        }
-        if (p.exitValue() != 0) {
-            System.out.println("slipway " + String.join(" ", args) + " exited " + p.exitValue() + ":\n" + Files.readString(out));
-        }
-        return p.exitValue();
-    }
 
-    private String git(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("git", "-c", "user.name=t", "-c", "user.email=t@localhost"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(project.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes()).trim();
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        return out;
-    }
 
     /** Path relative to the project to mode, for {@code root} and everything below it. */
     private Map<String, String> modes(Path root) {
@@ -201,21 +169,19 @@ class PrivateFilesIT {
                 .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
+    /** The CLI's exit code; its output is printed when it is not 0. */
+    private int slipway(String... args) throws Exception {
+        CliProject.Result r = cli.slipway(args);
+        if (r.code() != 0) {
+            System.out.println("slipway " + String.join(" ", args) + " exited " + r.code() + ":\n" + r.output());
+        }
+        return r.code();
+    }
+
     private void removeContainers() {
         docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of("slipway.app", APP)).exec()
                 .forEach(c -> docker.removeContainerCmd(c.getId()).withForce(true).exec());
     }
 
-    private static void unavailable(String why) {
-        String msg = why + "; run scripts/env-up.sh (then source ~/.slipway-env/env.sh)";
-        if ("true".equals(System.getenv("CI"))) {
-            throw new IllegalStateException(msg + " — CI=true, so this fails instead of skipping");
-        }
-        Assumptions.abort(msg);
-    }
 
-    private static String env(String name, String fallback) {
-        String v = System.getenv(name);
-        return v == null || v.isBlank() ? fallback : v;
-    }
 }
