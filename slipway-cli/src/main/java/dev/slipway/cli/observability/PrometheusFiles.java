@@ -1,6 +1,8 @@
 package dev.slipway.cli.observability;
 
+import dev.slipway.core.spec.LocalSpec;
 import dev.slipway.core.spec.SlipwaySpec;
+import dev.slipway.core.spec.StageSpec;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -17,6 +19,8 @@ final class PrometheusFiles {
     /** The job of the app's replicas is the app's name; Slipway's own series keep the job they were pushed with. */
     static final String PUSHGATEWAY_JOB = "slipway-pushgateway";
     static final String RULES_FILE = "rules/slipway-rules.yml";
+    /** Followed by the stage's name: the job of a stage's Caddy proxy. */
+    static final String PROXY_JOB_PREFIX = "slipway-proxy-";
 
     private PrometheusFiles() {
     }
@@ -33,6 +37,7 @@ final class PrometheusFiles {
             jobs.add(appJob(spec, fileSdDir));
         }
         jobs.add(pushgatewayJob(URI.create(spec.metrics().pushgateway())));
+        jobs.addAll(proxyJobs(spec));
         root.put("scrape_configs", jobs);
         return root;
     }
@@ -51,6 +56,24 @@ final class PrometheusFiles {
                 "refresh_interval", "1m")));
         job.put("metric_relabel_configs", List.of(Map.of("action", "labeldrop", "regex", "exported_(app|stage|version|replica)")));
         return job;
+    }
+
+    /**
+     * The Caddy in front of each local stage with {@code local.proxy: caddy} serves its own metrics on its admin port,
+     * without a stage label (one Caddy per stage): the job adds app and stage, so they sit next to the app's series.
+     */
+    private static List<Map<String, Object>> proxyJobs(SlipwaySpec spec) {
+        List<Map<String, Object>> jobs = new java.util.ArrayList<>();
+        for (StageSpec st : spec.stages().values()) {
+            if (st.target().equals("local") && st.local() != null && LocalSpec.CADDY.equals(st.local().proxy())) {
+                Map<String, Object> job = new LinkedHashMap<>();
+                job.put("job_name", PROXY_JOB_PREFIX + st.name());
+                job.put("static_configs", List.of(Map.of("targets", List.of("127.0.0.1:" + st.local().proxyAdmin()),
+                        "labels", Map.of("app", spec.app(), "stage", st.name()))));
+                jobs.add(job);
+            }
+        }
+        return jobs;
     }
 
     /** Slipway's run metrics: honor_labels keeps the pushed job, app and stage instead of the gateway's own. */

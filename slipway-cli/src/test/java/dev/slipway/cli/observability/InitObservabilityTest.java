@@ -115,6 +115,36 @@ class InitObservabilityTest {
     }
 
     @Test
+    void run_stageBehindCaddy_getsAProxyJobOnTheAdminPortLabelledWithItsStage() throws Exception {
+        SlipwaySpec spec = new SpecLoader(Set.of("local")).parse("""
+                app: shop
+                build: {context: app, dockerfile: Containerfile}
+                migrations: {command: [migrate], timeout: 30s}
+                health: {path: /healthz, port: 8080, timeout: 20s}
+                metrics: {pushgateway: "http://127.0.0.1:9091", file-sd: targets}
+                stages:
+                  staging:
+                    branch: main
+                    target: local
+                    local: {port: 19000, proxy: caddy, proxy-admin: 19500}
+                  qa:
+                    branch: qa
+                    target: local
+                    local: {port: 19100}
+                """, "test.yml", project);
+
+        assertThat(run(spec, false)).as(printed()).isZero();
+
+        JsonNode jobs = YAML.readTree(project.resolve("observability/prometheus/prometheus.yml").toFile()).at("/scrape_configs");
+        assertThat(jobs).hasSize(3); // the app, the gateway, and one proxy: qa has none
+        JsonNode proxy = jobs.get(2);
+        assertThat(proxy.at("/job_name").asText()).isEqualTo("slipway-proxy-staging");
+        assertThat(proxy.at("/static_configs/0/targets/0").asText()).isEqualTo("127.0.0.1:19500");
+        assertThat(proxy.at("/static_configs/0/labels/stage").asText()).isEqualTo("staging");
+        assertThat(proxy.at("/static_configs/0/labels/app").asText()).isEqualTo("shop");
+    }
+
+    @Test
     void run_withoutPushgateway_refusesNamingTheKey() {
         assertThat(run(spec("metrics: {file-sd: targets}\n"), false)).isEqualTo(2);
 
