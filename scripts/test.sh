@@ -15,8 +15,11 @@ export SLIPWAY_TEST_PG_URL="jdbc:postgresql://127.0.0.1:${SLIPWAY_PG_PORT}/slipw
 export SLIPWAY_TEST_PG_USER=postgres
 
 cd "$root"
-echo "test: mvn verify (unit tests, then integration tests against the services above)"
-mvn -B -ntp verify "$@"
+# Two reactor threads: the local and ecs targets' integration tests (the longest, and independent of each other) run
+# side by side while they mostly wait on containers, moto and PostgreSQL. SLIPWAY_TEST_THREADS=1 runs one at a time.
+threads="${SLIPWAY_TEST_THREADS:-2}"
+echo "test: mvn -T $threads verify (unit tests, then integration tests against the services above)"
+mvn -B -ntp -T "$threads" verify "$@"
 
 # A short round of the chaos suite (SLIPWAY_CHAOS_N=0 skips it): every deploy killed or signalled at a random moment
 # must converge. bench/chaos/run.sh 30 is the long run whose figures docs/benchmarks.md reports.
