@@ -34,6 +34,11 @@ final class LocalTarget implements Target {
     @Override
     public void claim(StepContext ctx) {
         new StageClaim(containers.get()).run(ctx);
+        if (LocalSettings.proxied(ctx)) {
+            // before anything is built or stopped: a proxy admin port that answers as some other proxy (another stage's,
+            // another app's) would only be found at stop-old, where neither the switch nor compensation could use it
+            new CaddyProxy(ctx).upstreams();
+        }
     }
 
     @Override

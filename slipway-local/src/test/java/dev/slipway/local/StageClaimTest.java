@@ -50,6 +50,33 @@ class StageClaimTest {
     }
 
     @Test
+    void claim_proxyAdminPortAnsweringAsAnotherProxy_refusesBeforeAnythingRunsNamingThePort() throws IOException {
+        // a stand-in for another stage's (or app's) Caddy on this stage's admin port: it answers, but has no config
+        // object of this stage (Caddy answers 404 for an unknown @id); a real second Caddy would need its own stage
+        com.sun.net.httpserver.HttpServer other = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        other.createContext("/", ex -> {
+            ex.sendResponseHeaders(404, -1);
+            ex.close();
+        });
+        other.start();
+        try {
+            int admin = other.getAddress().getPort();
+            FixedContext ctx = new FixedContext(Specs.local("host", 2, ", proxy: caddy, proxy-admin: " + admin), "staging", 1, "abc")
+                    .at(StepName.BUILD);
+            ctx.runKey = Specs.key(9);
+            ctx.journalLocation = "sqlite:" + dir.resolve("b/state.db");
+
+            assertThatThrownBy(() -> claim(ctx))
+                    .isInstanceOfSatisfying(TargetException.class, e -> assertThat(e.isTransient()).isFalse())
+                    .hasMessageContaining("127.0.0.1:" + admin + " (local.proxy-admin of stage staging) answers, but not as this"
+                            + " stage's proxy");
+        } finally {
+            other.stop(0);
+        }
+    }
+
+    @Test
     void claim_containersOfAnotherJournalThatStillExists_refusesNamingItAndTheContainersAndChangesNothing() throws IOException {
         Path other = existingJournal("a");
         add("hello-staging-k4-0", "running", Specs.key(4), "otherjournal", "sqlite:" + other);
