@@ -45,7 +45,7 @@ final class RunsCommand implements Callable<Integer> {
             for (RunView v : views) {
                 out.printf("%-6s %-12s %-14s %-9s %-16s %-9s %s%n", v.run().id(), v.run().stage(), shortSha(v.run().commit()),
                         v.run().kind().name().toLowerCase(), v.state(), v.duration().map(Durations::format).orElse("-"),
-                        v.reason() == null ? "" : v.reason());
+                        Display.line(v.reason(), 200)); // the first line; `slipway logs RUN` has the rest
             }
         }
         return 0;
