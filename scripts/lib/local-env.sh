@@ -53,8 +53,10 @@ _slipway_start_detached() {
     local log="$1" pidfile="$2"
     shift 2
     rm -f "$pidfile"
+    # From /: a service keeps its working directory for its whole life, and podman's conmon fails ("Failed to get
+    # working directory", every container start answered 500) once the directory it was started in is deleted.
     # shellcheck disable=SC2016 # expanded by the inner sh
-    setsid sh -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$@" >"$log" 2>&1 </dev/null &
+    (cd / && exec setsid sh -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$@" >"$log" 2>&1 </dev/null) &
     _slipway_wait_for 5 test -s "$pidfile"
 }
 
