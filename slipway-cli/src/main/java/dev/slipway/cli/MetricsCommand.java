@@ -25,10 +25,7 @@ final class MetricsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SlipwaySpec spec = project.spec();
-        if (stage != null) {
-            Stages.require(spec, stage, project.file);
-        }
-        List<String> stages = stage == null ? List.copyOf(spec.stages().keySet()) : List.of(stage);
+        List<String> stages = Stages.selected(spec, stage, project.file);
         try (Journal journal = ProjectOptions.journal(spec)) {
             cmd.commandLine().getOut().print(RunMetrics.render(journal, spec.app(), stages, Clock.systemUTC().instant()));
             cmd.commandLine().getOut().flush();

@@ -18,4 +18,13 @@ final class Stages {
                 + "' in " + Display.path(file) + "; stages are " + String.join(", ", spec.stages().keySet())
                 + Nearest.to(name, List.copyOf(spec.stages().keySet())).map(s -> "; did you mean '" + s + "'?").orElse("")));
     }
+
+    /** The stages a {@code --stage} option selects: that one (which must exist), or every stage when it is null. */
+    static List<String> selected(SlipwaySpec spec, String stage, Path file) {
+        if (stage == null) {
+            return List.copyOf(spec.stages().keySet());
+        }
+        require(spec, stage, file);
+        return List.of(stage);
+    }
 }

@@ -37,10 +37,7 @@ final class StatsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SlipwaySpec spec = project.spec();
-        if (stage != null) {
-            Stages.require(spec, stage, project.file);
-        }
-        List<String> stages = stage == null ? List.copyOf(spec.stages().keySet()) : List.of(stage);
+        List<String> stages = Stages.selected(spec, stage, project.file);
         Instant now = Clock.systemUTC().instant();
         Map<String, Dora> figures = new LinkedHashMap<>();
         try (Journal journal = ProjectOptions.journal(spec)) {

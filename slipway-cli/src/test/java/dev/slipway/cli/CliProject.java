@@ -64,6 +64,19 @@ final class CliProject {
         return out;
     }
 
+    /** The container engine of DOCKER_HOST, when it answers and has {@code image}; else the test is skipped (or fails under CI). */
+    static com.github.dockerjava.api.DockerClient engineWith(String image) {
+        try {
+            com.github.dockerjava.api.DockerClient docker = dev.slipway.images.DockerClients.fromEnvironment();
+            docker.pingCmd().exec();
+            docker.inspectImageCmd(image).exec();
+            return docker;
+        } catch (RuntimeException e) {
+            unavailable("no container engine with " + image + " answers (" + e.getMessage() + ")");
+            throw e; // not reached: unavailable throws
+        }
+    }
+
     /** Skips the test when a service it needs is missing, but fails it under CI=true, where it must be there. */
     static void unavailable(String why) {
         String msg = why + "; run scripts/env-up.sh (then source ~/.slipway-env/env.sh)";

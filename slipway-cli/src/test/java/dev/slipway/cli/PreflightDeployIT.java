@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import dev.slipway.images.DockerClients;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -57,13 +56,7 @@ class PreflightDeployIT {
 
     @BeforeEach
     void environment() throws Exception {
-        try {
-            docker = DockerClients.fromEnvironment();
-            docker.pingCmd().exec();
-            docker.inspectImageCmd(JRE_IMAGE).exec();
-        } catch (RuntimeException e) {
-            CliProject.unavailable("no container engine with " + JRE_IMAGE + " answers (" + e.getMessage() + ")");
-        }
+        docker = CliProject.engineWith(JRE_IMAGE);
         try (Connection c = admin(); Statement s = c.createStatement()) {
             for (String db : scratchDatabases()) {
                 s.execute("drop database if exists \"" + db + "\" with (force)");

@@ -3,7 +3,6 @@ package dev.slipway.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.dockerjava.api.DockerClient;
-import dev.slipway.images.DockerClients;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -50,13 +49,7 @@ class PrivateFilesIT {
 
     @BeforeEach
     void environment() throws Exception {
-        try {
-            docker = DockerClients.fromEnvironment();
-            docker.pingCmd().exec();
-            docker.inspectImageCmd(JRE_IMAGE).exec();
-        } catch (RuntimeException e) {
-            CliProject.unavailable("no container engine with " + JRE_IMAGE + " answers (" + e.getMessage() + ")");
-        }
+        docker = CliProject.engineWith(JRE_IMAGE);
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + PG_PORT + "/postgres", "postgres", "");
              Statement s = c.createStatement()) {
             s.execute("drop database if exists " + DATABASE + " with (force)");
