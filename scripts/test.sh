@@ -23,7 +23,7 @@ mvn -B -ntp -T "$threads" verify "$@"
 
 # A short round of the chaos suite (SLIPWAY_CHAOS_N=0 skips it): every deploy killed or signalled at a random moment
 # must converge. bench/chaos/run.sh 30 is the long run whose figures docs/benchmarks.md reports.
-chaos_n="${SLIPWAY_CHAOS_N:-2}"
+chaos_n="${SLIPWAY_CHAOS_N:-1}"
 if [[ "$chaos_n" != 0 && $# -eq 0 ]]; then
   echo "test: bench/chaos/run.sh $chaos_n"
   "$root/bench/chaos/run.sh" "$chaos_n"
