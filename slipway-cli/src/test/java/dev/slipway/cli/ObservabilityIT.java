@@ -74,9 +74,7 @@ class ObservabilityIT {
         awaitOk("http://127.0.0.1:" + GATEWAY_PORT + "/-/ready");
         project();
         String c1 = commit("first");
-        for (String stage : STAGES) {
-            deploy(stage, c1);
-        }
+        together(STAGES.stream().map(stage -> List.of("deploy", stage, "--commit", c1)).toList()); // a lease per stage
 
         SlipwayProcess init = SlipwayProcess.start(dir, Map.of(), "init", "observability", "--scrape-interval", "1s",
                 "--prometheus-url", "http://127.0.0.1:" + PROMETHEUS_PORT);
@@ -104,8 +102,8 @@ class ObservabilityIT {
         // to restore (defined only after a failed change) has a series too, and each stage goes back to c1's replicas
         deploy("staging", c2);
         awaitUp("staging", c2);
+        together(STAGES.stream().map(stage -> List.of("rollback", stage)).toList());
         for (String stage : STAGES) {
-            rollback(stage);
             awaitUp(stage, c1);
         }
 
@@ -195,9 +193,15 @@ class ObservabilityIT {
         assertThat(p.waitFor(180)).as(p.output()).isZero();
     }
 
-    private void rollback(String stage) throws Exception {
-        SlipwayProcess p = SlipwayProcess.start(dir, Map.of(), "rollback", stage);
-        assertThat(p.waitFor(180)).as(p.output()).isZero();
+    /** Runs the commands as concurrent Slipway processes (each on its own stage) and expects every one to exit 0. */
+    private void together(List<List<String>> commands) throws Exception {
+        List<SlipwayProcess> running = new ArrayList<>();
+        for (List<String> args : commands) {
+            running.add(SlipwayProcess.start(dir, Map.of(), args.toArray(String[]::new)));
+        }
+        for (SlipwayProcess p : running) {
+            assertThat(p.waitFor(180)).as(p.output()).isZero();
+        }
     }
 
     /** A few requests to every replica, so the request series exist. */
