@@ -10,7 +10,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -202,9 +204,24 @@ final class JdbcJournal implements Journal {
     }
 
     private List<JournalEvent> events(Connection c, long runId) throws SQLException {
-        return Sql.query(c, rs -> new JournalEvent(rs.getLong(1), rs.getInt(2), Instant.ofEpochMilli(rs.getLong(3)),
-                EventType.valueOf(rs.getString(4)), rs.getString(5), fromJson(rs.getString(6))),
-                "select run_id, seq, at_ms, type, step, data from slipway_events where run_id = ? order by seq", runId);
+        return Sql.query(c, this::event, "select run_id, seq, at_ms, type, step, data from slipway_events where run_id = ? order by seq", runId);
+    }
+
+    private JournalEvent event(ResultSet rs) throws SQLException {
+        return new JournalEvent(rs.getLong(1), rs.getInt(2), Instant.ofEpochMilli(rs.getLong(3)), EventType.valueOf(rs.getString(4)),
+                rs.getString(5), fromJson(rs.getString(6)));
+    }
+
+    @Override
+    public Map<Long, List<JournalEvent>> eventsOfStage(String stage) {
+        return withConnection("read events of stage " + stage, c -> {
+            Map<Long, List<JournalEvent>> out = new LinkedHashMap<>();
+            for (JournalEvent e : Sql.query(c, this::event, "select e.run_id, e.seq, e.at_ms, e.type, e.step, e.data from slipway_events e"
+                    + " join slipway_runs r on r.id = e.run_id where r.stage = ? order by e.run_id, e.seq", stage)) {
+                out.computeIfAbsent(e.runId(), k -> new ArrayList<>()).add(e);
+            }
+            return out;
+        });
     }
 
     @Override

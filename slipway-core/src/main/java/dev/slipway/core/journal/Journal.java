@@ -51,6 +51,12 @@ public interface Journal extends AutoCloseable {
 
     List<JournalEvent> events(long runId);
 
+    /**
+     * The events of every run of {@code stage}, by run id, each run's in sequence order: one read for a whole stage's
+     * history (metrics derive every figure from it), where {@link #events(long)} per run would be one read per run.
+     */
+    Map<Long, List<JournalEvent>> eventsOfStage(String stage);
+
     /** Newest first; {@code stage} null for all stages. */
     List<RunRecord> runs(String stage, int limit);
 

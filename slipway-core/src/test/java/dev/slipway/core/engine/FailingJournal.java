@@ -131,6 +131,12 @@ final class FailingJournal implements Journal {
     }
 
     @Override
+    public Map<Long, List<JournalEvent>> eventsOfStage(String stage) {
+        alive();
+        return real.eventsOfStage(stage);
+    }
+
+    @Override
     public List<RunRecord> runs(String stage, int limit) {
         alive();
         return real.runs(stage, limit);

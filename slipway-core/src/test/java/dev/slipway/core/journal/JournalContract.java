@@ -78,6 +78,23 @@ abstract class JournalContract {
     }
 
     @Test
+    void eventsOfStage_everyRunOfTheStageInOrder_noOtherStagesRuns() {
+        RunRecord a = journal.enqueue("app", stage, "c1", RunKind.DEPLOY, "alice", t0);
+        RunRecord other = journal.enqueue("app", stage + "-other", "c1", RunKind.DEPLOY, "alice", t0);
+        journal.append(a.id(), EventType.STEP_STARTED, "build", Map.of(), t0.plusSeconds(1));
+        journal.append(other.id(), EventType.STEP_STARTED, "build", Map.of(), t0.plusSeconds(1));
+        journal.append(a.id(), EventType.RUN_SUCCEEDED, null, Map.of("commit", "c1"), t0.plusSeconds(2));
+        RunRecord b = journal.enqueue("app", stage, "c2", RunKind.DEPLOY, "bob", t0.plusSeconds(3));
+
+        Map<Long, List<JournalEvent>> events = journal.eventsOfStage(stage);
+
+        assertThat(events).containsOnlyKeys(a.id(), b.id());
+        assertThat(events.get(a.id())).isEqualTo(journal.events(a.id()));
+        assertThat(events.get(a.id())).extracting(JournalEvent::seq).containsExactly(1, 2, 3);
+        assertThat(events.get(b.id())).isEqualTo(journal.events(b.id()));
+    }
+
+    @Test
     void append_fromTwoConnectionsAtOnce_losesNothing() {
         RunRecord a = journal.enqueue("app", stage, "c1", RunKind.DEPLOY, "alice", t0);
         Journal other = open();
