@@ -45,10 +45,12 @@ class ConcurrentDeployIT {
             SlipwayProcess a = f.deploy("aaaaaaa");
             f.awaitCall("1 build start");
             Lease held = f.journal.lease("staging").orElseThrow();
+            // b is up and waiting for the lease before a dies, so what is timed is the takeover, not b's JVM start-up
+            SlipwayProcess b = f.deploy("bbbbbbb");
+            f.awaitEvent(2, EventType.RUN_QUEUED, null);
             a.kill();
             Instant killed = Instant.now();
 
-            SlipwayProcess b = f.deploy("bbbbbbb");
             f.awaitEvent(1, EventType.RUN_RESUMED, null);
             Duration takeover = Duration.between(killed, Instant.now());
             for (String step : CrashResumeIT.STEPS) {
