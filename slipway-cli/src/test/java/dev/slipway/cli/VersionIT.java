@@ -16,7 +16,7 @@ class VersionIT {
 
     @Test
     void version_ofThePackagedJar_namesTheProjectVersionAndTheCommitItWasBuiltFrom() throws Exception {
-        Path jar = BASEDIR.resolve("target/slipway.jar");
+        Path jar = CliClassPath.jarOr(BASEDIR.resolve("target/slipway.jar"));
         assertThat(jar).exists();
         String version = System.getProperty("slipway.version");
         assertThat(version).as("failsafe passes the project version").isNotBlank();
