@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * A scratch project that integration tests deploy with the real command line: the CLI run in its own JVM from the
- * test class path in the project directory (SQLite journal there, no state URL or GitHub commit from the test's
+ * test class path (or SLIPWAY_IT_JAR, see {@link CliClassPath}) in the project directory (SQLite journal there, no state URL or GitHub commit from the test's
  * environment), and git run in the same directory.
  */
 final class CliProject {
@@ -34,7 +34,7 @@ final class CliProject {
     }
 
     Result slipway(String... args) throws Exception {
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String cp = CliClassPath.get();
         List<String> cmd = new ArrayList<>();
         if (umask != null) {
             cmd.addAll(List.of("sh", "-c", "umask " + umask + "; exec \"$0\" \"$@\""));
