@@ -22,19 +22,26 @@ final class CliProject {
     private final Path project;
     private final Path scratch;
     private final String umask;
+    private final String classPath;
 
     /**
      * @param scratch where the runs' output files go: outside {@code project}, so git sees only what Slipway wrote
      * @param umask   the umask the CLI runs under (e.g. "022", to show Slipway sets its own modes), or null to inherit
      */
     CliProject(Path project, Path scratch, String umask) {
+        this(project, scratch, umask, CliClassPath.get());
+    }
+
+    /** As above, the CLI started with {@code classPath} (e.g. the release jar alone). */
+    CliProject(Path project, Path scratch, String umask, String classPath) {
         this.project = project;
         this.scratch = scratch;
         this.umask = umask;
+        this.classPath = classPath;
     }
 
     Result slipway(String... args) throws Exception {
-        String cp = CliClassPath.get();
+        String cp = classPath;
         List<String> cmd = new ArrayList<>();
         if (umask != null) {
             cmd.addAll(List.of("sh", "-c", "umask " + umask + "; exec \"$0\" \"$@\""));
