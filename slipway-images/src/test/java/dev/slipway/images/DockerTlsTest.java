@@ -59,6 +59,7 @@ class DockerTlsTest {
             "SEC1 EC (BEGIN EC PRIVATE KEY)   | ecparam -name prime256v1 -genkey -out key.pem                       | -----BEGIN EC PRIVATE KEY-----",
             "SEC1 EC P-384                     | ecparam -name secp384r1 -genkey -noout -out key.pem                 | -----BEGIN EC PRIVATE KEY-----",
             "PKCS#8 EC (BEGIN PRIVATE KEY)    | genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out key.pem | -----BEGIN PRIVATE KEY-----",
+            "PKCS#8 Ed25519 (BEGIN PRIVATE KEY) | genpkey -algorithm ED25519 -out key.pem                          | -----BEGIN PRIVATE KEY-----",
     })
     void fromEnvironment_clientKeyFormat_dockerJavaPingsOverTlsWithThatClientCertificate(String format, String generate,
                                                                                          String header) throws Exception {
