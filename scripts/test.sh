@@ -18,8 +18,10 @@ cd "$root"
 # Two reactor threads: the local and ecs targets' integration tests (the longest, and independent of each other) run
 # side by side while they mostly wait on containers, moto and PostgreSQL. SLIPWAY_TEST_THREADS=1 runs one at a time.
 threads="${SLIPWAY_TEST_THREADS:-2}"
-echo "test: mvn -T $threads verify (unit tests, then integration tests against the services above)"
-mvn -B -ntp -T "$threads" verify "$@"
+# -P release: slipway-cli's package phase also builds the release jar (the shaded jar shrunk by ProGuard, about a minute
+# more, two on a busy machine), and VersionIT and ReleaseJarIT run it: its --version and one local deploy through it.
+echo "test: mvn -T $threads -P release verify (unit tests, the release jar, then integration tests against the services above)"
+mvn -B -ntp -T "$threads" -P release verify "$@"
 
 # A short round of the chaos suite (SLIPWAY_CHAOS_N=0 skips it): every deploy killed or signalled at a random moment
 # must converge. bench/chaos/run.sh 30 is the long run whose figures docs/benchmarks.md reports.

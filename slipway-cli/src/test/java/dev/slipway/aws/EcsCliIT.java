@@ -165,7 +165,7 @@ class EcsCliIT {
     }
 
     private Result slipway(String... args) throws Exception {
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String cp = dev.slipway.cli.CliClassPath.get();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", cp, "dev.slipway.cli.Main"));
         cmd.addAll(List.of(args));

@@ -144,7 +144,7 @@ class EcsFirstUseIT {
 
     /** slipway with {@code env} as the only AWS settings (the test JVM's own AWS_* variables are dropped). */
     private Result slipway(Map<String, String> env, String... args) throws Exception {
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String cp = dev.slipway.cli.CliClassPath.get();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-cp", cp, "dev.slipway.cli.Main"));
         cmd.addAll(List.of(args));

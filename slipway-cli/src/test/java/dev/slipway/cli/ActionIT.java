@@ -53,7 +53,7 @@ class ActionIT {
         assertThat(version).as("failsafe passes the project version").isNotBlank();
         releases = Files.createDirectories(tmp.resolve("releases/v" + version));
         Path jar = releases.resolve("slipway-" + version + ".jar");
-        Files.copy(BASEDIR.resolve("target/slipway.jar"), jar);
+        Files.copy(CliClassPath.jarOr(BASEDIR.resolve("target/slipway.jar")), jar);
         Files.writeString(releases.resolve(jar.getFileName() + ".sha256"), sha256(jar) + "  " + jar.getFileName() + "\n");
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/slipway/releases/download/", exchange -> {

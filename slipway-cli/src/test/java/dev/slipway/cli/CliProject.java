@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * A scratch project that integration tests deploy with the real command line: the CLI run in its own JVM from the
- * test class path in the project directory (SQLite journal there, no state URL or GitHub commit from the test's
+ * test class path (or SLIPWAY_IT_JAR, see {@link CliClassPath}) in the project directory (SQLite journal there, no state URL or GitHub commit from the test's
  * environment), and git run in the same directory.
  */
 final class CliProject {
@@ -22,19 +22,26 @@ final class CliProject {
     private final Path project;
     private final Path scratch;
     private final String umask;
+    private final String classPath;
 
     /**
      * @param scratch where the runs' output files go: outside {@code project}, so git sees only what Slipway wrote
      * @param umask   the umask the CLI runs under (e.g. "022", to show Slipway sets its own modes), or null to inherit
      */
     CliProject(Path project, Path scratch, String umask) {
+        this(project, scratch, umask, CliClassPath.get());
+    }
+
+    /** As above, the CLI started with {@code classPath} (e.g. the release jar alone). */
+    CliProject(Path project, Path scratch, String umask, String classPath) {
         this.project = project;
         this.scratch = scratch;
         this.umask = umask;
+        this.classPath = classPath;
     }
 
     Result slipway(String... args) throws Exception {
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String cp = classPath;
         List<String> cmd = new ArrayList<>();
         if (umask != null) {
             cmd.addAll(List.of("sh", "-c", "umask " + umask + "; exec \"$0\" \"$@\""));

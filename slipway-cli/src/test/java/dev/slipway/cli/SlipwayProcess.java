@@ -37,7 +37,7 @@ final class SlipwayProcess {
 
     private static SlipwayProcess launch(Path workDir, Map<String, String> env, List<String> jvmOptions, boolean errorsApart,
                                          String... args) throws IOException {
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String cp = CliClassPath.get();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1"));
         cmd.addAll(jvmOptions);

@@ -10,13 +10,24 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The packaged jar says which version and which commit it was built from. */
+/** The packaged jar and the release jar say which version and which commit they were built from. */
 class VersionIT {
     static final Path BASEDIR = Path.of(System.getProperty("basedir", "."));
 
     @Test
     void version_ofThePackagedJar_namesTheProjectVersionAndTheCommitItWasBuiltFrom() throws Exception {
-        Path jar = BASEDIR.resolve("target/slipway.jar");
+        assertVersionAndCommit(CliClassPath.jarOr(BASEDIR.resolve("target/slipway.jar")));
+    }
+
+    /** Issue 12: {@code java -jar slipway-VERSION.jar --version}, on the jar as released (shrunk by ProGuard). */
+    @Test
+    void version_ofTheReleaseJar_namesTheProjectVersionAndTheCommitItWasBuiltFrom() throws Exception {
+        Path jar = ReleaseJar.path();
+        assertThat(jar.getFileName()).hasToString("slipway-" + System.getProperty("slipway.version") + ".jar");
+        assertVersionAndCommit(jar);
+    }
+
+    private static void assertVersionAndCommit(Path jar) throws Exception {
         assertThat(jar).exists();
         String version = System.getProperty("slipway.version");
         assertThat(version).as("failsafe passes the project version").isNotBlank();

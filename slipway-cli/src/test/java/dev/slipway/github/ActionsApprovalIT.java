@@ -103,7 +103,7 @@ class ActionsApprovalIT {
     }
 
     private Result slipway(String... args) throws Exception {
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String cp = dev.slipway.cli.CliClassPath.get();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-cp", cp, "dev.slipway.cli.Main"));
         cmd.addAll(List.of(args));

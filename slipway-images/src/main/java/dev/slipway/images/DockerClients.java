@@ -29,13 +29,25 @@ public final class DockerClients {
 
     /** A client for {@code dockerHost} ({@code unix:///path/to.sock} or {@code tcp://host:port}). */
     public static DockerClient create(String dockerHost) {
+        return create(dockerHost, System::getenv);
+    }
+
+    /**
+     * A client for {@code dockerHost}, with TLS when {@code env} sets {@code DOCKER_TLS_VERIFY} (see {@link DockerTls}).
+     * The SSL config is always ours, never docker-java's: its {@code LocalDirectorySSLConfig} needs Bouncy Castle,
+     * which Slipway does not ship, and docker-java would make one from a Docker context's TLS files.
+     */
+    static DockerClient create(String dockerHost, UnaryOperator<String> env) {
+        DockerTls tls = DockerTls.fromEnvironment(env);
         DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost(dockerHost)
                 .withApiVersion(API_VERSION)
+                .withDockerTlsVerify(tls.enabled())
+                .withCustomSslConfig(tls)
                 .build();
         ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
-                .sslConfig(config.getSSLConfig())
+                .sslConfig(tls.enabled() ? tls : null)
                 .maxConnections(32)
                 .connectionTimeout(CONNECT_TIMEOUT)
                 .build();
@@ -54,7 +66,7 @@ public final class DockerClients {
      */
     public static DockerClient fromEnvironment(UnaryOperator<String> env) {
         String host = dockerHost(env);
-        DockerClient client = create(host);
+        DockerClient client = create(host, env);
         try {
             client.pingCmd().exec();
             return client;
