@@ -57,6 +57,13 @@ final class Approvals {
         }
     }
 
+    /** Whether enough people had approved {@code run} by {@code deadline} (approvals journaled at or before it). */
+    boolean openedBy(RunRecord run, ApprovalsSpec spec, Instant deadline) {
+        List<JournalEvent> inTime = journal.events(run.id()).stream()
+                .filter(e -> e.type() != EventType.APPROVED || !e.at().isAfter(deadline)).toList();
+        return RunView.of(run, inTime).approvers().size() >= spec.required();
+    }
+
     /**
      * Records {@code by}'s approval of a run that is waiting for one. Refuses, naming why, when the run is not
      * waiting, {@code by} is not an allowed approver, requested the run (unless self-approval is allowed), or already
