@@ -100,6 +100,12 @@ public final class Engine implements AutoCloseable {
                 throw new SlipwayException(ErrorCode.BAD_CONFIG, Assessment.onlineRefused(st, why.get()) + "; nothing was changed");
             }
         }
+        if (request.kind() == RunKind.DEPLOY && request.image() != null && st.promoteFrom() == null) {
+            Optional<String> why = target(st.name()).imageRefused(st, request.image());
+            if (why.isPresent()) {
+                throw new SlipwayException(ErrorCode.BAD_USAGE, masker.mask(why.get()));
+            }
+        }
         RunRequest r = request;
         if (r.tree() == null && r.kind() != RunKind.RESTORE) { // recorded so that a stage promoting from this one finds it
             r = r.withTree(options.sources().tree(spec, r.commit(), r.origin()).orElse(null));
