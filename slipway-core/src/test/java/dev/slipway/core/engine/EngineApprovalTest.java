@@ -180,6 +180,20 @@ class EngineApprovalTest {
         assertThat(v.state()).isEqualTo(RunState.SUCCEEDED);
     }
 
+    /** An approval after the deadline would not count: it is refused, naming the deadline, and nothing is journaled. */
+    @Test
+    void approve_afterTheDeadlineWhileNobodyDrives_isRefusedAndNotJournaled() throws Exception {
+        RunRecord r = awaitingApprovalAfterItsDriverDied();
+        Instant deadline = requested(r.id()).at().plus(Duration.ofHours(1));
+        Engine late = h.engine("approver", p -> p.clock = new TestClock(deadline.plusSeconds(1)));
+        int before = h.journal.events(r.id()).size();
+
+        assertThatThrownBy(() -> late.approve(r.id(), "bob")).isInstanceOfSatisfying(dev.slipway.core.SlipwayException.class,
+                e -> assertThat(e.exitCode()).isEqualTo(2)).hasMessageContaining("stopped waiting for approval at " + deadline)
+                .hasMessageContaining("Deploy again");
+        assertThat(h.journal.events(r.id())).hasSize(before);
+    }
+
     private static String deadHolder;
 
     /** This process's holder name with the pid of a process that has exited: {@link Holder#isDead} says it is gone. */
