@@ -126,9 +126,13 @@ final class ImageCopy {
         if (exists("/v2/" + to + "/blobs/" + digest)) {
             return;
         }
-        String start = "/v2/" + to + "/blobs/uploads/" + (mount ? "?mount=" + digest + "&from=" + from : "");
-        HttpResponse<Void> started = send(request(start).POST(HttpRequest.BodyPublishers.noBody()),
-                HttpResponse.BodyHandlers.discarding(), "POST blob upload " + to, 201, 202);
+        HttpResponse<Void> started = mount ? send(request("/v2/" + to + "/blobs/uploads/?mount=" + digest + "&from=" + from)
+                .POST(HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.discarding(), "POST blob mount " + to,
+                201, 202, 400, 404, 405) : null;
+        if (started == null || started.statusCode() >= 400) { // no mounts here, or refused outright: a plain upload
+            started = send(request("/v2/" + to + "/blobs/uploads/").POST(HttpRequest.BodyPublishers.noBody()),
+                    HttpResponse.BodyHandlers.discarding(), "POST blob upload " + to, 202);
+        }
         if (started.statusCode() == 201) {
             return; // mounted: the registry shares the blob between the repositories
         }
