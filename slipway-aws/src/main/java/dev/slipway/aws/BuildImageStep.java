@@ -9,6 +9,7 @@ import dev.slipway.images.ImageEngine.BuildRequest;
 import dev.slipway.images.ImageEngine.BuiltImage;
 import dev.slipway.images.ImageEngine.RegistryAuth;
 import dev.slipway.images.ImageRefs;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -24,7 +25,9 @@ import software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException;
 
 /**
  * One image per commit, in the stage's ECR repository (or the registry override), recorded by digest. In this order:
- * the image the requester named ({@code deploy --image}, which must be in the repository); the newest earlier build of
+ * the image the requester named ({@code deploy --image}: in the repository, or copied there by digest from another
+ * repository of the same registry, see {@link ImageCopy}; another registry's is refused before the run is queued,
+ * {@link #refusal}); the newest earlier build of
  * the commit, if its digest is still there; the image the repository has under the commit's tag; only then a build of
  * the commit's tree ({@link StepContext#sourceDir()}) through the Docker Engine API and a push under that tag.
  */
@@ -51,6 +54,13 @@ final class BuildImageStep {
         StageImages stored = stored(repo);
         String tag = ImageRefs.tag(ctx.commit());
         if (ctx.requestedImage().isPresent()) {
+            PinnedImage wanted = PinnedImage.parse(ctx.requestedImage().get());
+            if (!stored.has(wanted.digest()) && sameRegistry(wanted, stored)
+                    && !wanted.repository().equals(PinnedImage.nameOf(stored.reference()))) {
+                String runTag = runTag(ctx);
+                copy(stored, wanted, runTag, ctx);
+                return outputs(stored, repo, requested(ctx, stored, wanted.ref()), "copied", stored.reference() + ":" + runTag);
+            }
             return outputs(stored, repo, requested(ctx, stored, ctx.requestedImage().get()), "requested", null);
         }
         String target = stored.reference() + ":" + tag;
@@ -82,6 +92,59 @@ final class BuildImageStep {
         out.put("ecrRepository", repo.repositoryUri());
         out.put("imageFrom", from);
         return new Outputs(out);
+    }
+
+    /**
+     * Why {@code deploy --image ref} cannot be deployed to this stage, asked before the run is queued (reads only): an
+     * image on another registry that the stage's repository does not hold. Its tasks pull from the stage's repository,
+     * and Slipway copies only within one registry (other registries need other credentials, and the bytes would cross
+     * through this machine), so it says how to put the image there instead.
+     */
+    Optional<String> refusal(String stage, String ref) {
+        PinnedImage wanted = PinnedImage.parse(ref);
+        Optional<Repository> existing = describe(settings.spec().ecrRepository());
+        String stageRegistry = settings.registryOverride() != null ? settings.registryOverride().toLowerCase(java.util.Locale.ROOT)
+                : existing.map(r -> PinnedImage.registryOf(r.repositoryUri())).orElseGet(this::ecrRegistry);
+        String target = stageRegistry + "/" + settings.spec().ecrRepository();
+        boolean held = existing.isPresent() && stored(existing.get()).has(wanted.digest());
+        if (held || wanted.registry().equals(stageRegistry) && !wanted.repository().equals(settings.spec().ecrRepository())) {
+            return Optional.empty(); // in the stage's repository, or in another one of its registry: the build step copies it
+        }
+        if (wanted.registry().equals(stageRegistry)) {
+            return Optional.of("--image " + ref + ": repository " + target + " has no image " + wanted.digest() + ", and stage "
+                    + stage + "'s tasks pull from there. Push it there first, or deploy without --image. Nothing was changed");
+        }
+        return Optional.of("--image " + ref + " is on registry " + wanted.registry() + ", but stage " + stage + "'s tasks pull from "
+                + target + ", which has no image " + wanted.digest() + "; Slipway copies an image only from another repository"
+                + " of " + stageRegistry + ". Copy it there first (e.g. skopeo copy docker://" + ref + " docker://" + target
+                + ":TAG, or crane copy), then deploy --image " + target + "@" + wanted.digest() + ". Nothing was changed");
+    }
+
+    private static boolean sameRegistry(PinnedImage wanted, StageImages stored) {
+        return wanted.registry().equals(PinnedImage.registryOf(stored.reference()));
+    }
+
+    /** The tag a copied image gets in the stage's repository: the run's identity, so it is this run's and no other's. */
+    private static String runTag(StepContext ctx) {
+        return "slipway-run-" + ctx.runKey();
+    }
+
+    private void copy(StageImages stored, PinnedImage wanted, String tag, StepContext ctx) {
+        String registry = PinnedImage.registryOf(stored.reference());
+        String authorization = null;
+        if (settings.registryOverride() == null) {
+            RegistryAuth auth = ecrAuth();
+            authorization = "Basic " + Base64.getEncoder().encodeToString((auth.username() + ":" + auth.password())
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        new ImageCopy(registryHttp, registry, authorization).copy(wanted.repository(), PinnedImage.nameOf(stored.reference()),
+                wanted.digest(), tag, ctx::log);
+    }
+
+    /** The host of this account's ECR registry in the stage's region (from GetAuthorizationToken; reads only). */
+    private String ecrRegistry() {
+        String endpoint = ecrAuth().serverAddress();
+        return URI.create(endpoint.contains("://") ? endpoint : "https://" + endpoint).getAuthority().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** The digest of {@code deploy --image REF@sha256:…}, once the stage's repository is seen to hold it. */

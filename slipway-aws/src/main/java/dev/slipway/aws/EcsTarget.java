@@ -81,6 +81,12 @@ final class EcsTarget implements Target {
         return java.util.Optional.empty();
     }
 
+    /** An image on another registry must be in the stage's repository already; another repository of it is copied. */
+    @Override
+    public java.util.Optional<String> imageRefused(dev.slipway.core.spec.StageSpec stage, String image) {
+        return buildImage.refusal(stage.name(), image);
+    }
+
     @Override
     public Outputs stopOld(StepContext ctx) {
         return stopOld.run(ctx);

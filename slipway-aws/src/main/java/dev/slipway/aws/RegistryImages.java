@@ -70,6 +70,11 @@ final class RegistryImages implements StageImages {
     }
 
     private String scheme() {
+        return scheme(registry);
+    }
+
+    /** Plain HTTP for a registry on the loopback interface (as Docker and Podman allow), HTTPS otherwise. */
+    static String scheme(String registry) {
         String host = registry.startsWith("[") ? registry.substring(0, registry.indexOf(']') + 1)
                 : registry.contains(":") ? registry.substring(0, registry.lastIndexOf(':')) : registry;
         boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");

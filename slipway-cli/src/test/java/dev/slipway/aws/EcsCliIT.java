@@ -135,6 +135,23 @@ class EcsCliIT {
                 .anySatisfy(t -> assertThat(t.key() + "=" + t.value()).isEqualTo("slipway:run-key=" + secondKey));
     }
 
+    /** An image on another registry that the stage's repository lacks: its tasks could not pull it, so exit 2, unqueued. */
+    @Test
+    void deployImageOnAnotherRegistry_isRefusedWithExit2NamingTheImageAndTheStagesRepository() throws Exception {
+        String digest = "sha256:" + "5e".repeat(32);
+        String image = "ghcr.io/acme/hello@" + digest;
+
+        Result deploy = slipway("deploy", "staging", "--commit", "abc1234", "--image", image);
+
+        assertThat(deploy.code()).as(deploy.output()).isEqualTo(2);
+        assertThat(deploy.output()).contains("error: --image " + image + " is on registry ghcr.io",
+                REGISTRY + "/hello, which has no image " + digest, "Copy it there first", "Nothing was changed");
+        assertThat(world.service().taskDefinition()).isEqualTo(world.initialTaskDefinition);
+        Result runs = slipway("runs");
+        assertThat(runs.code()).as(runs.output()).isZero();
+        assertThat(runs.output()).as("nothing was queued").doesNotContain("abc1234");
+    }
+
     record Result(int code, String output) {
     }
 

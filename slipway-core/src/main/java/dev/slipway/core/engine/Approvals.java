@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** The approval gate: a run waits in AWAITING_APPROVAL until enough distinct, allowed people approve its built digest. */
@@ -57,6 +58,13 @@ final class Approvals {
         }
     }
 
+    /** Whether enough people had approved {@code run} by {@code deadline} (approvals journaled at or before it). */
+    boolean openedBy(RunRecord run, ApprovalsSpec spec, Instant deadline) {
+        List<JournalEvent> inTime = journal.events(run.id()).stream()
+                .filter(e -> e.type() != EventType.APPROVED || !e.at().isAfter(deadline)).toList();
+        return RunView.of(run, inTime).approvers().size() >= spec.required();
+    }
+
     /**
      * Records {@code by}'s approval of a run that is waiting for one. Refuses, naming why, when the run is not
      * waiting, {@code by} is not an allowed approver, requested the run (unless self-approval is allowed), or already
@@ -79,9 +87,15 @@ final class Approvals {
         if (view.approvers().contains(by)) {
             throw new SlipwayException(ErrorCode.BAD_USAGE, by + " already approved " + id);
         }
-        String digest = view.events().stream().filter(e -> e.type() == EventType.APPROVAL_REQUESTED)
-                .map(e -> e.get("digest")).findFirst().orElse("");
+        Optional<JournalEvent> requested = view.events().stream().filter(e -> e.type() == EventType.APPROVAL_REQUESTED).findFirst();
+        String digest = requested.map(e -> e.get("digest")).orElse("");
         Instant now = clock.instant();
+        Optional<Instant> deadline = requested.map(e -> e.at().plus(spec.timeout()));
+        if (deadline.isPresent() && now.isAfter(deadline.get())) { // it would not count: the run fails when it is resumed
+            throw new SlipwayException(ErrorCode.BAD_USAGE, id + " stopped waiting for approval at " + deadline.get()
+                    + " (approvals.timeout " + Durations.format(spec.timeout()) + " after it was requested); it fails when"
+                    + " resumed. Deploy again to ask for approval anew");
+        }
         return journal.append(run.id(), EventType.APPROVED, "approval", Map.of("by", by, "digest", digest), now);
     }
 

@@ -53,9 +53,14 @@ public final class Engine implements AutoCloseable {
     private final Approvals approvals;
     /** One for every run of this engine: masking a secret of another run too costs nothing and can only help. */
     private final Masker masker;
-    private volatile CancelToken current = new CancelToken();
     private final Object driverLock = new Object();
-    private Thread driver; // the thread in run(), while it is there; guarded by driverLock
+    /** Each run() in progress: the thread driving it and its own cancel token. Guarded by driverLock. */
+    private final Map<Thread, CancelToken> drivers = new HashMap<>();
+    /**
+     * A cancel that came while no run() was in progress (a signal during start-up, between queueing a request and
+     * driving it): the next run() takes it, so the run being started is cancelled. Guarded by driverLock.
+     */
+    private CancelToken pending;
     private volatile Runnable onStuck = () -> { };
 
     public Engine(Journal journal, SlipwaySpec spec, Function<StageSpec, Target> targetFactory, EngineOptions options) {
@@ -93,6 +98,12 @@ public final class Engine implements AutoCloseable {
             Optional<String> why = target(st.name()).onlineUnsupported(st);
             if (why.isPresent()) {
                 throw new SlipwayException(ErrorCode.BAD_CONFIG, Assessment.onlineRefused(st, why.get()) + "; nothing was changed");
+            }
+        }
+        if (request.kind() == RunKind.DEPLOY && request.image() != null && st.promoteFrom() == null) {
+            Optional<String> why = target(st.name()).imageRefused(st, request.image());
+            if (why.isPresent()) {
+                throw new SlipwayException(ErrorCode.BAD_USAGE, masker.mask(why.get()));
             }
         }
         RunRequest r = request;
@@ -140,14 +151,17 @@ public final class Engine implements AutoCloseable {
      */
     public RunView run(long runId, RunListener listener) {
         RunRecord mine = journal.run(runId).orElseThrow(() -> new SlipwayException(ErrorCode.BAD_USAGE, "no run " + runId));
-        synchronized (driverLock) {
-            driver = Thread.currentThread();
+        CancelToken current;
+        synchronized (driverLock) { // a fresh token per run: a cancel stops the runs it finds, never a later one
+            current = pending != null ? pending : new CancelToken();
+            pending = null;
+            drivers.put(Thread.currentThread(), current);
         }
         try {
-            return drive(mine, listener);
+            return drive(mine, listener, current);
         } finally {
             synchronized (driverLock) { // a signal from now on must not interrupt whatever the caller does next
-                driver = null;
+                drivers.remove(Thread.currentThread());
                 if (current.cancelled()) {
                     Thread.interrupted(); // the engine's own interrupt, meant for the run
                 }
@@ -155,7 +169,7 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private RunView drive(RunRecord mine, RunListener listener) {
+    private RunView drive(RunRecord mine, RunListener listener, CancelToken current) {
         int seen = 0;
         for (int attempt = 1; ; attempt++) {
             RunView view = view(mine);
@@ -164,12 +178,12 @@ public final class Engine implements AutoCloseable {
                 return view;
             }
             if (current.cancelled()) {
-                return withdraw(mine, view, listener);
+                return withdraw(mine, view, listener, current);
             }
             Optional<Fence> fence = journal.tryAcquire(mine.stage(), options.holder(), mine.id(), options.leaseTtl(), Holder::isDead);
             if (fence.isPresent()) {
                 attempt = 0;
-                seen = drainOrExplain(mine, listener, seen, fence.get());
+                seen = drainOrExplain(mine, listener, seen, fence.get(), current);
             } else {
                 pause(attempt);
             }
@@ -177,7 +191,7 @@ public final class Engine implements AutoCloseable {
     }
 
     /** Cancelled while still waiting in the queue: the request ends here, unless another process already runs it. */
-    private RunView withdraw(RunRecord mine, RunView view, RunListener listener) {
+    private RunView withdraw(RunRecord mine, RunView view, RunListener listener, CancelToken current) {
         boolean someoneRunsIt = journal.lease(mine.stage()).filter(l -> !l.isFree()).map(l -> l.runId() == mine.id()).orElse(false);
         if (view.state() == dev.slipway.core.journal.RunState.QUEUED && !someoneRunsIt) {
             listener.onEvent(journal.append(mine.id(), EventType.RUN_FAILED, null, Map.of("reason", masker.mask("cancelled before it started ("
@@ -187,9 +201,9 @@ public final class Engine implements AutoCloseable {
     }
 
     /** A store that fails mid-run leaves the run unfinished in the journal: say so, and how it continues. */
-    private int drainOrExplain(RunRecord mine, RunListener listener, int seen, Fence fence) {
+    private int drainOrExplain(RunRecord mine, RunListener listener, int seen, Fence fence, CancelToken current) {
         try {
-            return drain(mine, listener, seen, fence);
+            return drain(mine, listener, seen, fence, current);
         } catch (SlipwayException e) {
             if (e.code() != ErrorCode.STATE_STORE) {
                 throw e;
@@ -200,18 +214,19 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private int drain(RunRecord mine, RunListener listener, int seenBefore, Fence fence) {
+    private int drain(RunRecord mine, RunListener listener, int seenBefore, Fence fence, CancelToken current) {
         int seen = seenBefore;
         AtomicLong driving = new AtomicLong(mine.id());
         AtomicBoolean holding = new AtomicBoolean(true);
-        ScheduledFuture<?> beat = heartbeat(fence, driving, holding);
+        Thread drivingThread = Thread.currentThread();
+        ScheduledFuture<?> beat = heartbeat(fence, driving, holding, current, drivingThread);
         try {
             Optional<RunRecord> next;
             while (!current.cancelled() && (next = next(fence)).isPresent()) {
                 RunRecord run = next.get();
                 driving.set(run.id());
                 if (!journal.heartbeat(fence, run.id(), options.leaseTtl())) {
-                    cancel("lost the lease of stage " + fence.stage() + " to another process", false);
+                    lose(current, drivingThread, "lost the lease of stage " + fence.stage() + " to another process");
                     break;
                 }
                 boolean isMine = run.id() == mine.id();
@@ -220,7 +235,7 @@ public final class Engine implements AutoCloseable {
                 }
                 Recorder recorder = new Recorder(journal, fence, run.id(), options.clock(), masker,
                         isMine ? listener : RunListener.NONE, current);
-                execution(run, recorder).execute(options.holder());
+                execution(run, recorder, current).execute(options.holder());
                 if (isMine) {
                     seen = view(mine).events().size();
                 }
@@ -229,7 +244,7 @@ public final class Engine implements AutoCloseable {
                 }
             }
         } catch (LeaseLostException lost) {
-            cancel(lost.getMessage(), false);
+            lose(current, drivingThread, lost.getMessage());
         } finally {
             holding.set(false); // a renewal still under way is refused once the lease is released: that loses nothing
             beat.cancel(false);
@@ -272,7 +287,7 @@ public final class Engine implements AutoCloseable {
         return Optional.of(newest);
     }
 
-    private RunExecution execution(RunRecord run, Recorder recorder) {
+    private RunExecution execution(RunRecord run, Recorder recorder, CancelToken current) {
         Target target = target(run.stage());
         StepRunner steps = new StepRunner(recorder, pool, options.sleeper(), options.clock(), options.retries(), current,
                 stopWait(), () -> onStuck.run());
@@ -297,38 +312,53 @@ public final class Engine implements AutoCloseable {
      * at once. A store that cannot be reached for half the TTL: stop too, since the lease may soon pass to another
      * process, and a step then gets a quarter of the TTL to stop, so it has stopped before the lease expires.
      */
-    private ScheduledFuture<?> heartbeat(Fence fence, AtomicLong driving, AtomicBoolean holding) {
+    private ScheduledFuture<?> heartbeat(Fence fence, AtomicLong driving, AtomicBoolean holding, CancelToken current, Thread driver) {
         long every = Math.max(50, options.leaseTtl().toMillis() / 3);
         AtomicLong lastRenewed = new AtomicLong(System.nanoTime());
         return heartbeats.scheduleAtFixedRate(() -> {
             try {
                 if (!journal.heartbeat(fence, driving.get(), options.leaseTtl())) {
                     if (holding.get()) {
-                        cancel("lost the lease of stage " + fence.stage() + " to another process", false);
+                        lose(current, driver, "lost the lease of stage " + fence.stage() + " to another process");
                     }
                     return;
                 }
                 lastRenewed.set(System.nanoTime());
             } catch (RuntimeException e) {
                 if (holding.get() && System.nanoTime() - lastRenewed.get() > options.leaseTtl().toNanos() / 2) {
-                    cancel("could not renew the lease of stage " + fence.stage() + ": " + e.getMessage(), false);
+                    lose(current, driver, "could not renew the lease of stage " + fence.stage() + ": " + e.getMessage());
                 }
             }
         }, every, every, TimeUnit.MILLISECONDS);
     }
 
     /**
-     * Stops the run this engine is driving: the current step is interrupted and, if the stage was already changed,
-     * the previous version is brought back. {@code reason} is journaled (e.g. "interrupted by SIGINT").
+     * Stops the runs this engine is driving: the current step is interrupted and, if the stage was already changed,
+     * the previous version is brought back. {@code reason} is journaled (e.g. "interrupted by SIGINT"). With no run in
+     * progress, the next {@link #run} is cancelled instead (a signal while the command line starts one); a run started
+     * after a cancelled one has ended is not affected.
      */
     public void cancel(String reason) {
-        cancel(reason, true);
+        synchronized (driverLock) {
+            if (drivers.isEmpty()) {
+                if (pending == null) {
+                    pending = new CancelToken();
+                }
+                pending.cancel(reason, true);
+                return;
+            }
+            drivers.forEach((thread, token) -> {
+                token.cancel(reason, true);
+                thread.interrupt();
+            });
+        }
     }
 
-    private void cancel(String reason, boolean compensate) {
-        current.cancel(reason, compensate);
+    /** The lease of the run {@code token} belongs to is lost: that run stops at once, compensation included; others go on. */
+    private void lose(CancelToken token, Thread driver, String reason) {
+        token.cancel(reason, false);
         synchronized (driverLock) {
-            if (driver != null) {
+            if (drivers.get(driver) == token) {
                 driver.interrupt();
             }
         }

@@ -18,6 +18,7 @@ import dev.slipway.core.target.StepName;
 import dev.slipway.core.target.Target;
 import dev.slipway.core.target.TargetException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -353,7 +354,12 @@ final class RunExecution {
             return;
         }
         String digest = outputs.get(StepName.BUILD).get("digest").orElse("");
-        outputs.put(StepName.APPROVAL, steps.run(StepName.APPROVAL, true, stage.approvals().timeout(), contexts,
+        // the wait ends approvals.timeout after approval was first requested (journaled), not after this process began
+        // it: a resumed run waits only what is left, and past the deadline fails at once, unless it was approved in time
+        Duration timeout = stage.approvals().timeout();
+        Instant deadline = view.get().events().stream().filter(e -> e.type() == EventType.APPROVAL_REQUESTED).findFirst()
+                .map(e -> e.at().plus(timeout)).filter(d -> !approvals.openedBy(run, stage.approvals(), d)).orElse(null);
+        outputs.put(StepName.APPROVAL, steps.run(StepName.APPROVAL, true, timeout, deadline, contexts,
                 ctx -> approvals.await(run, stage.approvals(), digest, recorder, recorder.cancel())));
     }
 

@@ -54,10 +54,25 @@ final class StepRunner {
      */
     Outputs run(StepName step, boolean cancellable, Duration timeout, Contexts contexts,
                 Function<StepContext, Outputs> call) {
+        return run(step, cancellable, timeout, null, contexts, call);
+    }
+
+    /**
+     * As {@link #run(StepName, boolean, Duration, Contexts, Function)}, ending at {@code deadline} when it is given (a
+     * wait that began before a resume, {@code timeout} after it began: it may have passed, and the step then fails at once
+     * naming {@code timeout}), else {@code timeout} from now.
+     */
+    Outputs run(StepName step, boolean cancellable, Duration timeout, Instant deadline, Contexts contexts,
+                Function<StepContext, Outputs> call) {
         if (stopped(cancellable)) { // even compensation does not start once another process may hold the stage
             throw cancel.exception();
         }
-        Instant deadline = clock.instant().plus(timeout);
+        Instant until = deadline != null ? deadline : clock.instant().plus(timeout);
+        return runUntil(step, cancellable, timeout, until, contexts, call);
+    }
+
+    private Outputs runUntil(StepName step, boolean cancellable, Duration timeout, Instant deadline, Contexts contexts,
+                             Function<StepContext, Outputs> call) {
         recorder.event(EventType.STEP_STARTED, step.id());
         for (int attempt = 1; ; attempt++) {
             StepContext ctx = contexts.create(step, attempt, deadline);

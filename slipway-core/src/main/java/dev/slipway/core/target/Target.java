@@ -45,6 +45,15 @@ public interface Target {
      * that {@link #compensate} can bring it back even from a different process.
      */
     /**
+     * Why {@code deploy --image image} (a reference pinned by digest) cannot be deployed to {@code stage}, asked before the
+     * request is queued so that it is refused (exit 2) before anything runs; empty when it can. Reads only. By default
+     * every image can: the build step then takes it or fails.
+     */
+    default java.util.Optional<String> imageRefused(dev.slipway.core.spec.StageSpec stage, String image) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Whether this target can serve the old and the new release of {@code stage} side by side and switch traffic
      * between them, which the online strategy needs. Empty when it can; otherwise why not (then {@code auto} picks
      * stop-first and {@code strategy: online} fails before anything changes). A target opts in by overriding this:

@@ -6,14 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.slipway.core.journal.EventType;
+import dev.slipway.core.journal.JournalEvent;
 import dev.slipway.core.journal.RunKind;
 import dev.slipway.core.journal.RunRecord;
 import dev.slipway.core.journal.RunState;
 import dev.slipway.core.journal.RunView;
 import dev.slipway.core.target.StepName;
+import dev.slipway.core.testing.TestClock;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -107,6 +110,88 @@ class EngineApprovalTest {
         assertThat(types(v).stream().filter(t -> t == EventType.APPROVAL_REQUESTED)).hasSize(1);
         assertThat(v.approvers()).containsExactlyInAnyOrder("bob", "carol");
         assertThat(h.target.count(StepName.BUILD)).as("the build of A is reused").isEqualTo(1);
+    }
+
+    /**
+     * A waits for approval and dies: the run stays AWAITING_APPROVAL with its request journaled at {@code START}. Returns
+     * the run; the caller resumes it with an engine whose clock it chooses.
+     */
+    private RunRecord awaitingApprovalAfterItsDriverDied() throws Exception {
+        FailingJournal aj = new FailingJournal(h.journal());
+        Engine a = h.engine(deadHolder(), p -> p.journal = aj);
+        RunRecord r = a.request("production", "c1", RunKind.DEPLOY, "alice");
+        Background<RunView> first = start(a, r);
+        awaitState(r.id(), RunState.AWAITING_APPROVAL);
+        aj.crashed = true;
+        a.close();
+        assertThatThrownBy(first::get).isInstanceOf(ExecutionException.class);
+        return r;
+    }
+
+    private JournalEvent requested(long runId) {
+        return h.journal.events(runId).stream().filter(e -> e.type() == EventType.APPROVAL_REQUESTED).findFirst().orElseThrow();
+    }
+
+    /** The deadline is when approval was first requested plus approvals.timeout: a resume waits only what is left. */
+    @Test
+    void approvals_resumedWhileWaiting_waitsOnlyWhatIsLeftOfTheTimeout() throws Exception {
+        RunRecord r = awaitingApprovalAfterItsDriverDied();
+        Instant deadline = requested(r.id()).at().plus(Duration.ofHours(1));
+        TestClock bClock = new TestClock(deadline.minus(Duration.ofMinutes(10)));
+        Background<RunView> resumed = start(h.engine("B", p -> p.clock = bClock), r);
+        await().atMost(Duration.ofSeconds(10)).until(() -> types(h.journal.events(r.id())).contains(EventType.RUN_RESUMED));
+        awaitState(r.id(), RunState.AWAITING_APPROVAL);
+
+        bClock.advance(Duration.ofMinutes(10).plusSeconds(1));
+
+        RunView v = resumed.get();
+        assertThat(v.state()).isEqualTo(RunState.FAILED);
+        assertThat(v.reason()).contains("approval did not finish within 1h00m");
+        assertThat(h.target.count(StepName.STOP_OLD)).isZero();
+    }
+
+    /** Resumed after the deadline: fails at once with the timeout's reason, journaled once, and changes nothing. */
+    @Test
+    void approvals_resumedAfterTheDeadline_failsAtOnceWithTheTimeout() throws Exception {
+        RunRecord r = awaitingApprovalAfterItsDriverDied();
+        Instant deadline = requested(r.id()).at().plus(Duration.ofHours(1));
+
+        RunView v = start(h.engine("B", p -> p.clock = new TestClock(deadline.plus(Duration.ofHours(2)))), r).get();
+
+        assertThat(v.state()).isEqualTo(RunState.FAILED);
+        assertThat(v.reason()).contains("approval did not finish within 1h00m");
+        assertThat(v.events().stream().filter(e -> e.type() == EventType.STEP_FAILED && "approval".equals(e.step()))).hasSize(1);
+        assertThat(types(v).stream().filter(t -> t == EventType.APPROVAL_REQUESTED)).hasSize(1);
+        assertThat(types(v).stream().filter(t -> t == EventType.RUN_FAILED)).hasSize(1);
+        assertThat(h.target.count(StepName.STOP_OLD)).isZero();
+    }
+
+    /** Approved in time while no process drove the run: a resume after the deadline goes on, as a live run would have. */
+    @Test
+    void approvals_approvedBeforeTheDeadlineWhileNobodyDrove_resumeAfterItSucceeds() throws Exception {
+        RunRecord r = awaitingApprovalAfterItsDriverDied();
+        Instant deadline = requested(r.id()).at().plus(Duration.ofHours(1));
+        Engine approver = h.engine("approver", p -> p.clock = new TestClock(deadline.minus(Duration.ofMinutes(5))));
+        approver.approve(r.id(), "bob");
+        approver.approve(r.id(), "carol");
+
+        RunView v = start(h.engine("B", p -> p.clock = new TestClock(deadline.plus(Duration.ofHours(2)))), r).get();
+
+        assertThat(v.state()).isEqualTo(RunState.SUCCEEDED);
+    }
+
+    /** An approval after the deadline would not count: it is refused, naming the deadline, and nothing is journaled. */
+    @Test
+    void approve_afterTheDeadlineWhileNobodyDrives_isRefusedAndNotJournaled() throws Exception {
+        RunRecord r = awaitingApprovalAfterItsDriverDied();
+        Instant deadline = requested(r.id()).at().plus(Duration.ofHours(1));
+        Engine late = h.engine("approver", p -> p.clock = new TestClock(deadline.plusSeconds(1)));
+        int before = h.journal.events(r.id()).size();
+
+        assertThatThrownBy(() -> late.approve(r.id(), "bob")).isInstanceOfSatisfying(dev.slipway.core.SlipwayException.class,
+                e -> assertThat(e.exitCode()).isEqualTo(2)).hasMessageContaining("stopped waiting for approval at " + deadline)
+                .hasMessageContaining("Deploy again");
+        assertThat(h.journal.events(r.id())).hasSize(before);
     }
 
     private static String deadHolder;

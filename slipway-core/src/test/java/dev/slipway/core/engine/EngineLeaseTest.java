@@ -175,6 +175,35 @@ class EngineLeaseTest {
         assertThat(firstAfter.get("holder")).isEqualTo("B");
     }
 
+    /** A lost lease stops the run of that lease only: another stage's run driven by the same engine goes on. */
+    @Test
+    void run_leaseOfOneStageLost_anotherStagesRunOfTheSameEngineGoesOn() throws Exception {
+        Engine a = h.engine("A", p -> p.leaseTtl = SHORT_TTL);
+        CountDownLatch deploying = new CountDownLatch(1);
+        h.target.on(StepName.DEPLOY, ctx -> {
+            if (ctx.stage().name().equals("staging")) {
+                deploying.countDown();
+                return blockUntilInterrupted();
+            }
+            return Outputs.NONE;
+        });
+        RunRecord prod = a.request("production", "c1", RunKind.DEPLOY, "alice");
+        Background<RunView> prodRun = start(a, prod);
+        await().atMost(Duration.ofSeconds(10)).until(() -> h.engine.view(prod.id()).state() == RunState.AWAITING_APPROVAL);
+        RunRecord staging = a.request("staging", "c1", RunKind.DEPLOY, "t");
+        Background<RunView> stagingRun = start(a, staging);
+        await(deploying);
+
+        takeOver(staging.id());
+
+        assertThat(stagingRun.get().state()).isEqualTo(RunState.RUNNING);
+        Engine approver = h.engine("approver");
+        approver.approve(prod.id(), "bob");
+        approver.approve(prod.id(), "carol");
+        RunView v = prodRun.get();
+        assertThat(v.state()).as(v.reason()).isEqualTo(RunState.SUCCEEDED);
+    }
+
     /** Finding 4b: a write of a holder whose epoch has moved on is refused, and that holder stops acting at once. */
     @Test
     void run_staleHolderJournalsAStepsEnd_isRefusedAndActsNoMore() throws Exception {

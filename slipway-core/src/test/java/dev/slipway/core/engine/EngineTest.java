@@ -508,6 +508,38 @@ class EngineTest {
         assertThat(h.journal.lease("staging").map(Lease::isFree).orElse(true)).isTrue();
     }
 
+    /** A cancel belongs to the run it stopped: a later run of the same engine (a long-lived process) runs normally. */
+    @Test
+    void run_afterAnInterruptedRunOfTheSameEngine_startsUncancelledAndSucceeds() throws Exception {
+        CountDownLatch migrating = new CountDownLatch(1);
+        h.target.on(StepName.MIGRATE, ctx -> {
+            migrating.countDown();
+            return blockUntilInterrupted();
+        });
+        Background<RunView> first = start(h.engine, h.request("staging", "c1"));
+        await(migrating);
+        h.engine.cancel("interrupted by SIGINT");
+        assertThat(first.get().state()).isEqualTo(RunState.ROLLED_BACK);
+        h.target.on(StepName.MIGRATE, ctx -> Outputs.NONE);
+
+        RunView v = h.deploy("staging", "c2");
+
+        assertThat(v.state()).isEqualTo(RunState.SUCCEEDED);
+        assertThat(types(v)).doesNotContain(EventType.RUN_INTERRUPTED);
+    }
+
+    /** A cancel before run() (a signal during start-up) ends that run; the engine's next run is not cancelled by it. */
+    @Test
+    void run_afterARunCancelledBeforeItStarted_startsUncancelledAndSucceeds() {
+        RunRecord r = h.request("staging", "c1");
+        h.engine.cancel("interrupted by SIGTERM");
+        assertThat(h.engine.run(r.id(), RunListener.NONE).state()).isEqualTo(RunState.FAILED);
+
+        RunView v = h.deploy("staging", "c2");
+
+        assertThat(v.state()).isEqualTo(RunState.SUCCEEDED);
+    }
+
     @Test
     void request_sameCommitWhileUnfinished_joinsTheExistingRun() {
         RunRecord a = h.request("staging", "c1");
