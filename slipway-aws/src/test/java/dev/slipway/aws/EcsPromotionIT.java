@@ -34,6 +34,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.services.ecr.model.ImageDetail;
 
 /**
@@ -119,16 +121,25 @@ class EcsPromotionIT {
         }
     }
 
-    /** Slipway copies no image on promotion: a promoting stage with another ECR repository is refused by validation. */
-    @Test
-    void promoteFrom_stageWithAnotherRepository_isRefusedByValidationNamingBothRepositories() {
-        SpecException e = catchThrowableOfType(() -> spec("hello-prod"), SpecException.class);
+    /**
+     * Slipway copies no image on promotion, so a promoting stage whose images are in another repository is refused by
+     * validation (exit 2), before any deploy: another ecr-repository name, or the same name in another region or on
+     * another registry. (Not refused, another region would queue the run and fail its promote step, after creating the
+     * repository in that region.)
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "hello-prod | us-east-1 |                | stage staging keeps its images in ECR repository hello and this one in hello-prod",
+            "hello      | us-west-2 |                | this one in ECR repository hello (region us-west-2, endpoint ",
+            "hello      | us-east-1 | 127.0.0.1:5000 | this one in repository 127.0.0.1:5000/hello: the same ecs.ecr-repository name"})
+    void promoteFrom_stageWithImagesInAnotherRepository_isRefusedByValidation(String repository, String region, String registry,
+                                                                               String why) {
+        SpecException e = catchThrowableOfType(() -> spec(repository, region, registry), SpecException.class);
 
-        assertThat(e).isNotNull();
+        assertThat(e).as("refused by validation").isNotNull();
         assertThat(e.exitCode()).isEqualTo(2);
-        assertThat(e.problems()).singleElement().satisfies(p -> assertThat(p).contains("stages." + PROD + ".promote-from",
-                "stage " + STAGING + " keeps its images in ECR repository hello and this one in hello-prod",
-                "promotion needs the same ecs.ecr-repository"));
+        assertThat(e.problems()).singleElement().satisfies(p -> assertThat(p).startsWith("stages." + PROD + ".promote-from: ")
+                .contains(why, "Slipway copies no image"));
     }
 
     /** {@code promoted} deployed staging's image of commit {@code a} with a promote step, and prod runs it now. */
@@ -174,8 +185,13 @@ class EcsPromotionIT {
         return world.admin.ecr().describeImages(b -> b.repositoryName("hello")).imageDetails();
     }
 
-    /** staging as EcsWorld has it; prod on its own service and template, promoting from staging, images in {@code prodRepository}. */
+    /** staging as EcsWorld has it; prod on its own service and template, promoting from staging, images in the same repository. */
     private SlipwaySpec spec(String prodRepository) {
+        return spec(prodRepository, EcsWorld.REGION, null);
+    }
+
+    /** With prod's {@code ecs.ecr-repository}, {@code ecs.region} and {@code ecs.registry} (null for none) as given. */
+    private SlipwaySpec spec(String prodRepository, String prodRegion, String prodRegistry) {
         String yaml = """
                 app: hello
                 build:
@@ -208,14 +224,15 @@ class EcsPromotionIT {
                     replicas: 1
                     promote-from: staging
                     ecs:
-                      region: %1$s
+                      region: %8$s
                       cluster: %2$s
                       service: %6$s
                       task-definition: task-prod.json
                       ecr-repository: %7$s
                       endpoint: %5$s
                 """.formatted(EcsWorld.REGION, EcsWorld.CLUSTER, EcsWorld.SERVICE, EcsWorld.INSTANCE, world.moto.endpoint(),
-                PROD_SERVICE, prodRepository);
+                PROD_SERVICE, prodRepository, prodRegion)
+                + (prodRegistry == null ? "" : "      registry: " + prodRegistry + "\n");
         return new SpecLoader(Set.of("ecs")).parse(yaml, "slipway.yml", dir);
     }
 
