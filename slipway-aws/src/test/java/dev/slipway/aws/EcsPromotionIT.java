@@ -118,6 +118,17 @@ class EcsPromotionIT {
             assertThat(world.service(PROD_SERVICE).taskDefinition()).isEqualTo(prodRevision);
             assertThat(world.admin.ecs().listTaskDefinitions().taskDefinitionArns()).isEqualTo(revisions);
             assertThat(images.built).hasSize(1);
+
+            world.admin.ecr().batchDeleteImage(b -> b.repositoryName("hello").imageIds(i -> i.imageDigest(digest)));
+
+            RunView gone = run(engine, PROD, a);
+
+            assertThat(gone.state()).as(gone.reason()).isEqualTo(RunState.FAILED);
+            assertThat(gone.reason()).contains("the image to promote, " + image + ", is no longer in repository "
+                    + world.repositoryUri(), "deploy commit " + a + " to the source stage again", "nothing on stage prod was changed");
+            assertThat(gone.step("stop-old")).isEmpty();
+            assertThat(world.service(PROD_SERVICE).taskDefinition()).isEqualTo(prodRevision);
+            assertThat(images.built).as("a promoting stage never builds").hasSize(1);
         }
     }
 
