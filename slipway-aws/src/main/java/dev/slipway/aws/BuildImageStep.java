@@ -3,6 +3,7 @@ package dev.slipway.aws;
 import dev.slipway.core.spec.BuildSpec;
 import dev.slipway.core.target.Outputs;
 import dev.slipway.core.target.StepContext;
+import dev.slipway.core.target.StepName;
 import dev.slipway.core.target.TargetException;
 import dev.slipway.images.ImageEngine;
 import dev.slipway.images.ImageEngine.BuildRequest;
@@ -153,6 +154,11 @@ final class BuildImageStep {
         String digest = at < 0 ? "" : ref.substring(at + 1);
         if (!digest.matches("sha256:[0-9a-f]{64}")) {
             throw TargetException.permanent("--image " + ref + " names no digest; give REF@sha256:<64 hex digits>");
+        }
+        if (!stored.has(digest) && ctx.step() == StepName.PROMOTE) {
+            throw TargetException.permanent("the image to promote, " + ref + ", is no longer in repository " + stored.reference()
+                    + " (deleted since the source stage verified it, or this stage deploys to another account), and the stage's tasks pull from there. A promoting stage"
+                    + " never builds: deploy commit " + ctx.commit() + " to the source stage again, then to this stage");
         }
         if (!stored.has(digest)) {
             throw TargetException.permanent("--image " + ref + ": repository " + stored.reference() + " has no image "

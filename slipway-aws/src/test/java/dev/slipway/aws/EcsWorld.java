@@ -264,6 +264,28 @@ final class EcsWorld implements AutoCloseable {
         return arn;
     }
 
+    /**
+     * Another service in the stage's cluster, as a second stage would have it before Slipway's first deploy there:
+     * Fargate awsvpc on a revision of its own (image {@code hello:initial}), {@link MotoServer#SERVICE_RUNNING} tasks;
+     * returns that revision's ARN.
+     */
+    String createService(String name) {
+        String arn = admin.ecs().registerTaskDefinition(b -> b.family(name).networkMode("awsvpc")
+                .requiresCompatibilitiesWithStrings("FARGATE").cpu("256").memory("512")
+                .containerDefinitions(software.amazon.awssdk.services.ecs.model.ContainerDefinition.builder().name("app")
+                        .image("hello:initial").memory(512).essential(true).build()))
+                .taskDefinition().taskDefinitionArn();
+        admin.ecs().createService(b -> b.cluster(CLUSTER).serviceName(name).taskDefinition(arn)
+                .desiredCount(MotoServer.SERVICE_RUNNING).launchType(LaunchType.FARGATE)
+                .networkConfiguration(n -> n.awsvpcConfiguration(a -> a.subnets(subnet).securityGroups(securityGroup)
+                        .assignPublicIp(AssignPublicIp.DISABLED))));
+        return arn;
+    }
+
+    Service service(String name) {
+        return admin.ecs().describeServices(b -> b.cluster(CLUSTER).services(name)).services().get(0);
+    }
+
     private String createStage() {
         admin.ecs().createCluster(b -> b.clusterName(CLUSTER));
         String arn = admin.ecs().registerTaskDefinition(b -> b.family(FAMILY).networkMode("awsvpc")

@@ -42,6 +42,23 @@ public record EcsSpec(String region, String cluster, String service, String task
                 n.plainUrl("endpoint", false), n.plainUrl("registry", true), healthUrl(n), listener(n));
     }
 
+    /**
+     * The repository the stage's images are in, as far as slipway.yml says: {@code registry/name} with
+     * {@code ecs.registry}, else the ECR repository of the region (and of the endpoint). Two stages with the same
+     * {@code ecr-repository} in another region, registry or endpoint keep their images in different repositories (and
+     * in another account, {@link #account()}).
+     */
+    public String imagesWhere() {
+        return registry != null ? "repository " + registry + "/" + ecrRepository
+                : "ECR repository " + ecrRepository + " (region " + region + (endpoint == null ? "" : ", endpoint " + endpoint) + ")";
+    }
+
+    /** The account of {@code role-arn} ({@code arn:PARTITION:iam::ACCOUNT:role/NAME}), whose ECR the deploys use; or null. */
+    public String account() {
+        String[] parts = roleArn == null ? new String[0] : roleArn.split(":", 6);
+        return parts.length == 6 && parts[4].matches("\\d{12}") ? parts[4] : null;
+    }
+
     private static String healthUrl(Node n) {
         String url = n.plainUrl("health-url", false);
         if (url != null && !url.startsWith("http://") && !url.startsWith("https://")) {

@@ -73,7 +73,9 @@ public record SlipwaySpec(String app, Path baseDir, BuildSpec build, MigrationsS
 
     /**
      * {@code promote-from} names another stage of this file (hence of the same journal), on the same target type, and
-     * promotions form no cycle; on ecs the two stages share an ECR repository, since Slipway copies no image.
+     * promotions form no cycle; on ecs the two stages share an image repository, since Slipway copies no image: the same
+     * {@code ecs.ecr-repository} in the same region, registry, endpoint and account ({@link EcsSpec#imagesWhere},
+     * {@link EcsSpec#account}).
      */
     private static void checkPromotions(Node stagesNode, Map<String, StageSpec> stages) {
         for (StageSpec s : stages.values()) {
@@ -93,6 +95,15 @@ public record SlipwaySpec(String app, Path baseDir, BuildSpec build, MigrationsS
             } else if (from.ecs() != null && s.ecs() != null && !java.util.Objects.equals(from.ecs().ecrRepository(), s.ecs().ecrRepository())) {
                 at.problem("stage " + from.name() + " keeps its images in ECR repository " + from.ecs().ecrRepository() + " and this one in "
                         + s.ecs().ecrRepository() + "; promotion needs the same ecs.ecr-repository (Slipway copies no image)");
+            } else if (from.ecs() != null && s.ecs() != null && !from.ecs().imagesWhere().equals(s.ecs().imagesWhere())) {
+                at.problem("stage " + from.name() + " keeps its images in " + from.ecs().imagesWhere() + " and this one in "
+                        + s.ecs().imagesWhere() + ": the same ecs.ecr-repository name, but another repository; promotion needs"
+                        + " the same repository (the same ecs.region, ecs.registry, ecs.endpoint and account; Slipway copies no image)");
+            } else if (from.ecs() != null && s.ecs() != null && from.ecs().registry() == null && from.ecs().account() != null
+                    && s.ecs().account() != null && !from.ecs().account().equals(s.ecs().account())) {
+                at.problem("stage " + from.name() + " deploys with a role of account " + from.ecs().account() + " (ecs.role-arn) and"
+                        + " this one of account " + s.ecs().account() + ", so their ECR repositories " + s.ecs().ecrRepository()
+                        + " differ; promotion needs the same repository (Slipway copies no image)");
             } else if (cycle(s, stages)) {
                 at.problem("makes a cycle of promotions (" + s.name() + " -> " + s.promoteFrom() + " -> …); one stage must build");
             }

@@ -198,6 +198,11 @@ class SpecLoaderTest {
                   c: {branch: c}
                   e1: {branch: e1, target: ecs, ecs: {region: eu-west-1, cluster: c, service: s, task-definition: t.json, ecr-repository: one}}
                   e2: {branch: e2, target: ecs, promote-from: e1, ecs: {region: eu-west-1, cluster: c, service: s2, task-definition: t.json, ecr-repository: two}}
+                  e3: {branch: e3, target: ecs, promote-from: e1, ecs: {region: us-east-1, cluster: c, service: s3, task-definition: t.json, ecr-repository: one}}
+                  e4: {branch: e4, target: ecs, promote-from: e1, ecs: {region: eu-west-1, cluster: c, service: s4, task-definition: t.json, ecr-repository: one, registry: "127.0.0.1:5000"}}
+                  r1: {branch: r1, target: ecs, ecs: {region: eu-west-1, cluster: c, service: s, task-definition: t.json, ecr-repository: one, role-arn: "arn:aws:iam::111111111111:role/d"}}
+                  r2: {branch: r2, target: ecs, promote-from: r1, ecs: {region: eu-west-1, cluster: c, service: s5, task-definition: t.json, ecr-repository: one, role-arn: "arn:aws:iam::222222222222:role/d"}}
+                  ok: {branch: ok, target: ecs, promote-from: r1, ecs: {region: eu-west-1, cluster: c2, service: s, task-definition: t.json, ecr-repository: one}}
                 """;
 
         assertThatThrownBy(() -> parse(yaml)).isInstanceOf(SpecException.class)
@@ -207,7 +212,14 @@ class SpecLoaderTest {
                 .hasMessageContaining("stages.a.promote-from: makes a cycle of promotions (a -> b")
                 .hasMessageContaining("stages.b.promote-from: makes a cycle of promotions (b -> a")
                 .hasMessageContaining("stages.remote.promote-from: stage c uses target local and this one ecs")
-                .hasMessageContaining("stages.e2.promote-from: stage e1 keeps its images in ECR repository one and this one in two");
+                .hasMessageContaining("stages.e2.promote-from: stage e1 keeps its images in ECR repository one and this one in two")
+                .hasMessageContaining("stages.e3.promote-from: stage e1 keeps its images in ECR repository one (region eu-west-1) and this"
+                        + " one in ECR repository one (region us-east-1): the same ecs.ecr-repository name, but another repository")
+                .hasMessageContaining("stages.e4.promote-from: stage e1 keeps its images in ECR repository one (region eu-west-1) and this"
+                        + " one in repository 127.0.0.1:5000/one")
+                .hasMessageContaining("stages.r2.promote-from: stage r1 deploys with a role of account 111111111111 (ecs.role-arn) and"
+                        + " this one of account 222222222222")
+                .hasMessageNotContaining("stages.ok.");
     }
 
     @Test
