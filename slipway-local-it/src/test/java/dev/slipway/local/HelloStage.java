@@ -41,8 +41,13 @@ final class HelloStage implements AutoCloseable {
     final String database;
     final int port;
     final int replicas;
-    /** What the stage says for {@code preflight}; null says nothing, so the local target's default (on) applies. */
-    Boolean preflight;
+    /**
+     * What the stage says for {@code preflight}; null says nothing, so the local target's default (on) applies. Off
+     * unless a test asks: most tests here are about other steps, and a preflight costs every deploy a restore and a
+     * migration container. The default path is covered by LocalTargetIT's two healthy releases, PreflightIT,
+     * PreflightDeployIT, ReleaseJarIT, the chaos suite and the demo.
+     */
+    Boolean preflight = false;
     final Path work;
     final DockerClient docker;
     /** The journal deploys use now; {@link #useJournal} switches to another. */

@@ -33,6 +33,7 @@ class LocalTargetIT extends EngineIt {
     @Test
     void deploy_twoHealthyReleases_newReplicasServeAndOldContainersAreRemoved() {
         try (HelloStage stage = new HelloStage(docker, "it-happy", 28110, 2, work)) {
+            stage.preflight = null; // the local target's default: preflight on
             RunView first = stage.deploy("v1", "c1");
             assertThat(first.state()).as(stage.transcript(first)).isEqualTo(RunState.SUCCEEDED);
             assertThat(stage.info(0)).contains("\"c1\"");
@@ -45,6 +46,7 @@ class LocalTargetIT extends EngineIt {
             assertThat(stage.containers()).containsExactly("hello-it-it-happy-2-0 running", "hello-it-it-happy-2-1 running");
             assertThat(second.step("snapshot").orElseThrow().outputs()).containsKeys("sha256", "sizeBytes", "durationMs");
             assertThat(second.step("build").orElseThrow().outputs().get("image")).isEqualTo("hello-it:c2");
+            assertThat(second.step("preflight").orElseThrow().outputs()).containsEntry("schema", "expand"); // v2 adds a table
         }
     }
 

@@ -44,10 +44,9 @@ class PreflightIT extends EngineIt {
     private static HelloStage shared() {
         if (shared == null) {
             HelloStage stage = new HelloStage(docker, "it-preflight", 28181, 1, sharedWork);
-            stage.preflight = false; // v1 onto an empty database: nothing to try first
-            RunView v1 = stage.deploy("v1", "pf-v1");
+            RunView v1 = stage.deploy("v1", "pf-v1"); // preflight off (HelloStage's default): v1 onto an empty database
             assertThat(v1.state()).as(stage.transcript(v1)).isEqualTo(RunState.SUCCEEDED);
-            stage.preflight = null;
+            stage.preflight = null; // the target's default from here on
             shared = stage;
         }
         return shared;
