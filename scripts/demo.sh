@@ -106,6 +106,15 @@ git -C "$app" init -q -b main
 git -C "$app" add -A
 commit "v1: greetings"
 
+# An earlier demo left the stage's database at v4's schema, where v3's V5 would fail on Flyway's checksum of the V5
+# already applied instead of on its own broken statement: the story starts from an empty database again (the journal,
+# its runs and the earlier snapshots stay).
+if [[ -n "$(psql -h 127.0.0.1 -p "$SLIPWAY_PG_PORT" -U postgres -d "$demo_db" -tAc "select to_regclass('public.flyway_schema_history')")" ]]; then
+  dropdb -h 127.0.0.1 -p "$SLIPWAY_PG_PORT" -U postgres --force "$demo_db"
+  createdb -h 127.0.0.1 -p "$SLIPWAY_PG_PORT" -U postgres "$demo_db"
+  echo "demo: database $demo_db emptied for the story (an earlier demo's snapshots stay in $root/.slipway-demo/snapshots)"
+fi
+
 say "4/7 deploy v1 ($(git -C "$app" rev-parse --short HEAD))"
 deploy
 curl -fsS "$url/" && echo
